@@ -1,0 +1,177 @@
+/**
+ * Every failure a caller can act on, as tagged data (spec §5). Nothing in the core throws: an
+ * operation fails with exactly one of these, and nothing is swallowed.
+ *
+ * @since 0.1.0
+ */
+import { Schema } from "effect"
+import { TransportError } from "./Transport.ts"
+
+/** What every error the server reported carries: HTTP status, vendor code, title and details. */
+const ApiFields = {
+  status: Schema.Number,
+  code: Schema.Number,
+  title: Schema.String,
+  details: Schema.String
+}
+
+/** 400 / 1008: a required parameter is missing. Not retried. */
+export class MissingParameter extends Schema.TaggedError<MissingParameter>()("MissingParameter", ApiFields) {}
+
+/** 400 / 1009: a parameter value is not valid (for example a phone that is not a WhatsApp id). */
+export class InvalidParameter extends Schema.TaggedError<InvalidParameter>()("InvalidParameter", ApiFields) {}
+
+/** 400 / 2048: block and report need a message from the contact in the last 24 h. */
+export class NotEngaged extends Schema.TaggedError<NotEngaged>()("NotEngaged", ApiFields) {}
+
+/** 401 / 1005: missing, wrong or expired token. Adapters log in again once before giving up. */
+export class Unauthorized extends Schema.TaggedError<Unauthorized>()("Unauthorized", ApiFields) {}
+
+/** 401 / 1024: the account's first login must set a new password (`new_password`). */
+export class PasswordChangeRequired extends Schema.TaggedError<PasswordChangeRequired>()(
+  "PasswordChangeRequired",
+  ApiFields
+) {}
+
+/** 404 / 1006: the resource (a wa_id, a message id) does not exist. */
+export class NotFound extends Schema.TaggedError<NotFound>()("NotFound", ApiFields) {}
+
+/** 400 / 1013: the user is not valid (seen on send). */
+export class UserNotValid extends Schema.TaggedError<UserNotValid>()("UserNotValid", ApiFields) {}
+
+/** 429 / 1015: too many requests. Transient; `retryAfterMillis` comes from `Retry-After`. */
+export class RateLimited extends Schema.TaggedError<RateLimited>()("RateLimited", {
+  ...ApiFields,
+  retryAfterMillis: Schema.optionalKey(Schema.Number)
+}) {}
+
+/** 503 / 1016: the server is overloaded. Transient. */
+export class Overloaded extends Schema.TaggedError<Overloaded>()("Overloaded", {
+  ...ApiFields,
+  retryAfterMillis: Schema.optionalKey(Schema.Number)
+}) {}
+
+/** 500 / 1014: internal error. Retried a few times, for idempotent calls only. */
+export class InternalError extends Schema.TaggedError<InternalError>()("InternalError", ApiFields) {}
+
+/** 400 / 1028: messages to this user are refused until its latest identity is acknowledged. */
+export class IdentityAckRequired extends Schema.TaggedError<IdentityAckRequired>()("IdentityAckRequired", ApiFields) {}
+
+/** Any other error the server reported (1000 "Generic error" and codes not listed in spec §5). */
+export class ApiError extends Schema.TaggedError<ApiError>()("ApiError", ApiFields) {}
+
+/**
+ * The body was not JSON (an HTML page from a proxy, an empty 502, a truncated body). Keeps the
+ * HTTP status and the first bytes of the body.
+ */
+export class MalformedResponse extends Schema.TaggedError<MalformedResponse>()("MalformedResponse", {
+  status: Schema.Number,
+  snippet: Schema.String,
+  length: Schema.Number
+}) {
+  override get message() {
+    return `HTTP ${this.status}: the body is not JSON (${this.length} bytes: ${JSON.stringify(this.snippet)})`
+  }
+}
+
+/** The body was JSON but not what the spec says it should be. Keeps the raw body. */
+export class UnexpectedResponse extends Schema.TaggedError<UnexpectedResponse>()("UnexpectedResponse", {
+  status: Schema.Number,
+  body: Schema.Unknown,
+  issue: Schema.String
+}) {}
+
+/**
+ * A caller's input was rejected before anything was sent (a reason of 60 characters, a `limit` of
+ * 0, a phone with a `/`). `field` names the input, `input` is the offending value.
+ */
+export class InputError extends Schema.TaggedError<InputError>()("InputError", {
+  field: Schema.String,
+  input: Schema.String,
+  message: Schema.String
+}) {}
+
+/** Errors the server reported, with a vendor code. */
+export type ServerError =
+  | MissingParameter
+  | InvalidParameter
+  | NotEngaged
+  | Unauthorized
+  | PasswordChangeRequired
+  | NotFound
+  | UserNotValid
+  | RateLimited
+  | Overloaded
+  | InternalError
+  | IdentityAckRequired
+  | ApiError
+
+/** Everything an operation that talks to a server can fail with. */
+export type ContactsError = ServerError | MalformedResponse | UnexpectedResponse | TransportError | InputError
+
+/** The vendor codes of spec §5 and the error class each becomes. */
+type ApiFields = { readonly status: number; readonly code: number; readonly title: string; readonly details: string }
+const byCode: Record<number, new(fields: ApiFields) => ServerError> = {
+  1005: Unauthorized,
+  1006: NotFound,
+  1008: MissingParameter,
+  1009: InvalidParameter,
+  1013: UserNotValid,
+  1014: InternalError,
+  1015: RateLimited,
+  1016: Overloaded,
+  1024: PasswordChangeRequired,
+  1028: IdentityAckRequired,
+  2048: NotEngaged
+}
+
+/** Fields of one entry of the envelope's `errors`. */
+export interface ErrorEntry {
+  readonly code: number
+  readonly title: string
+  readonly details?: string | undefined
+}
+
+/**
+ * The typed error for an HTTP status and, when the body had one, its first `errors` entry. The
+ * vendor code wins; without one, the status decides (429 and 503 from a proxy carry no code).
+ */
+export const fromStatus = (
+  status: number,
+  entry: ErrorEntry | undefined,
+  retryAfterMillis?: number | undefined
+): ServerError => {
+  const fields = {
+    status,
+    code: entry?.code ?? defaultCode(status),
+    title: entry?.title ?? defaultTitle(status),
+    details: entry?.details ?? ""
+  }
+  const retry = retryAfterMillis === undefined ? {} : { retryAfterMillis }
+  const Class = byCode[fields.code]
+  if (Class === RateLimited || (Class === undefined && status === 429)) return new RateLimited({ ...fields, ...retry })
+  if (Class === Overloaded || (Class === undefined && status === 503)) return new Overloaded({ ...fields, ...retry })
+  if (Class !== undefined) return new Class(fields)
+  if (status === 401) return new Unauthorized(fields)
+  if (status === 404) return new NotFound(fields)
+  if (status >= 500) return new InternalError(fields)
+  return new ApiError(fields)
+}
+
+const defaultCode = (status: number): number =>
+  status === 401 ? 1005 : status === 404 ? 1006 : status === 429 ? 1015 : status === 503 ? 1016 :
+  status >= 500 ? 1014 : 1000
+
+const defaultTitle = (status: number): string =>
+  status === 401 ? "Access denied" : status === 404 ? "Resource not found" :
+  status === 429 ? "Too many requests" : status === 503 ? "System overloaded" :
+  status >= 500 ? "Internal error" : "Generic error"
+
+/** The first bytes of a body kept in a `MalformedResponse`. */
+export const SNIPPET_LENGTH = 200
+
+/** A `MalformedResponse` for a body that is not JSON. */
+export const malformed = (status: number, text: string): MalformedResponse =>
+  new MalformedResponse({ status, snippet: text.slice(0, SNIPPET_LENGTH), length: text.length })
+
+export { TransportError }
