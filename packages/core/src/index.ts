@@ -1,7 +1,37 @@
 /**
- * @wa-contacts/core — the contacts node of the WhatsApp Business On-Premises API as Effects.
+ * @wa-contacts/core — the contacts node of the WhatsApp Business On-Premises API as Effects:
+ * wire schemas, version semantics, translation and lint, typed errors, every operation, and bulk
+ * checks as streams. It does no I/O: operations require a `Transport` that an adapter provides.
  *
  * @since 0.1.0
  */
+/** The port adapters provide. */
 export * as Transport from "./Transport.ts"
+/** Typed errors (spec §5) and input errors. */
 export * as Errors from "./Errors.ts"
+/** Request and response bodies as `Schema`s. */
+export * as Wire from "./Wire.ts"
+/** Server versions and the semantics of `valid`. */
+export * as Version from "./Version.ts"
+/** Phone number translation and lint. */
+export * as Translation from "./Translation.ts"
+/** Domain results of a check. */
+export * as Result from "./Result.ts"
+/** Validation of arguments before sending. */
+export * as Input from "./Input.ts"
+/** Client settings. */
+export * as Config from "./Config.ts"
+/** Retry policy. */
+export * as Policy from "./Policy.ts"
+/** Client-side rate limit. */
+export * as RateLimit from "./RateLimit.ts"
+/** Building requests (pure). */
+export * as Requests from "./Requests.ts"
+/** Decoding responses and mapping errors. */
+export * as Response from "./Response.ts"
+/** Checking contacts: one batch, or a stream. */
+export * as Check from "./Check.ts"
+/** Block, unblock, blocklist, report, identity. */
+export * as Contacts from "./Contacts.ts"
+/** The Promise facade. */
+export * as Client from "./Client.ts"

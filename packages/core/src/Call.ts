@@ -1,0 +1,45 @@
+/**
+ * One call to the server: send through the `Transport`, decode, and retry what the policy says is
+ * transient. Every operation goes through here.
+ *
+ * @since 0.1.0
+ */
+import { Effect, type Schema } from "effect"
+import { ContactsConfig } from "./Config.ts"
+import type { ContactsError } from "./Errors.ts"
+import { type Idempotency, retrySchedule } from "./Policy.ts"
+import { decode, type DecodeOptions } from "./Response.ts"
+import { Transport, type TransportRequest } from "./Transport.ts"
+
+/** Hooks for counting what a call did (requests, retries). */
+export interface CallObserver {
+  readonly onRequest?: (request: TransportRequest) => void
+  readonly onRetry?: (error: ContactsError, delayMillis: number) => void
+}
+
+/** Hooks that can wrap each attempt (a rate limiter's wait). */
+export interface CallOptions extends DecodeOptions {
+  readonly idempotency: Idempotency
+  readonly beforeAttempt?: Effect.Effect<void> | undefined
+  readonly observer?: CallObserver | undefined
+}
+
+/** Send `request`, decode its response with `schema`, retrying transient failures. */
+export const call = <A, I>(
+  request: TransportRequest,
+  schema: Schema.Codec<A, I, never, never>,
+  options: CallOptions
+): Effect.Effect<A, ContactsError, Transport> =>
+  Effect.gen(function*() {
+    const transport = yield* Transport
+    const config = yield* ContactsConfig
+    const decodeResponse = decode(schema, options)
+    const attempt = Effect.suspend(() => {
+      options.observer?.onRequest?.(request)
+      return transport.send(request)
+    }).pipe(Effect.flatMap(decodeResponse))
+    const paced = options.beforeAttempt === undefined ? attempt : Effect.andThen(options.beforeAttempt, attempt)
+    return yield* paced.pipe(
+      Effect.retry(retrySchedule(options.idempotency, config.retry, options.observer?.onRetry))
+    )
+  })

@@ -1,0 +1,200 @@
+/**
+ * What the server will make of a phone number (spec §2 "Phone number translation"), and the
+ * warnings a careful client gives before sending it. Pure and synchronous: no I/O, no Effect.
+ *
+ * Metadata: `libphonenumber-js/max`. The headline warning — an input without `+` that the server
+ * will turn into a number of its own country (`1-631-555-1002` on an Indian server becomes
+ * `+9116315551002`) — needs full validity data: with the `min` set that number passes as valid
+ * in India, and the `mobile` set marks landlines invalid (see design/phones.md).
+ *
+ * @since 0.1.0
+ */
+import { parsePhoneNumberFromString, validatePhoneNumberLength, type CountryCallingCode } from "libphonenumber-js/max"
+
+/** An international number as the server sees it: `+` and digits. */
+export type TranslatedNumber = string & { readonly TranslatedNumber: unique symbol }
+
+/** Stable codes of the lint warnings. */
+export type WarningCode =
+  | "NO_PLUS"
+  | "LIKELY_MISTRANSLATED"
+  | "INVALID_NUMBER"
+  | "TOO_SHORT"
+  | "TOO_LONG"
+  | "INVALID_LENGTH"
+  | "INVALID_COUNTRY_CODE"
+  | "NO_DIGITS"
+  | "INTERNATIONAL_PREFIX"
+  | "UNKNOWN_REGISTERED_NUMBER"
+  | "DUPLICATE"
+
+/** A lint warning: a stable code and a message for people. */
+export interface Warning {
+  readonly code: WarningCode
+  readonly message: string
+}
+
+/** The warnings that mean the server's check of this input will fail. */
+export const FAILING_CODES: ReadonlySet<WarningCode> = new Set(["TOO_SHORT", "TOO_LONG", "INVALID_LENGTH", "NO_DIGITS", "INVALID_COUNTRY_CODE"])
+
+/** What one input becomes. `translated` is absent only when it cannot be known (no digits, or no `+` and no registered number). */
+export interface Translation {
+  readonly input: string
+  readonly translated: TranslatedNumber | undefined
+  /** Whether the translated number is a valid number (libphonenumber-js `max`). */
+  readonly valid: boolean
+  readonly warnings: ReadonlyArray<Warning>
+}
+
+/** The registered number's country calling code, e.g. `"91"` for `+91 …`. */
+export type CallingCode = string & { readonly CallingCode: unique symbol }
+
+/**
+ * The calling code of the server's registered number, or `undefined` when it is not an
+ * international number. Uses `.countryCallingCode`, never `.country`: `+1` and `+44` are shared by
+ * several countries and some codes have none.
+ */
+export const callingCodeOf = (registeredNumber: string): CallingCode | undefined => {
+  const trimmed = registeredNumber.trim()
+  if (!trimmed.startsWith("+")) {
+    // A bare calling code ("91", "+91") is accepted too.
+    return /^\d{1,3}$/.test(trimmed) ? (trimmed as CallingCode) : undefined
+  }
+  if (/^\+\d{1,3}$/.test(trimmed)) return trimmed.slice(1) as CallingCode
+  const parsed = parsePhoneNumberFromString(trimmed)
+  return parsed === undefined ? undefined : (parsed.countryCallingCode as CallingCode)
+}
+
+const NON_DIGITS = /\D/g
+const warn = (code: WarningCode, message: string): Warning => ({ code, message })
+
+const lengthWarning = (e164: string): Warning | undefined => {
+  switch (validatePhoneNumberLength(e164)) {
+    case undefined:
+      return undefined
+    case "TOO_SHORT":
+      return warn("TOO_SHORT", `${e164} is too short to be a phone number: the check will fail`)
+    case "TOO_LONG":
+      return warn("TOO_LONG", `${e164} is too long to be a phone number: the check will fail`)
+    case "INVALID_COUNTRY":
+      return warn("INVALID_COUNTRY_CODE", `${e164} does not start with a country calling code: the check will fail`)
+    default:
+      return warn("INVALID_LENGTH", `${e164} has a length no number of its country has: the check will fail`)
+  }
+}
+
+const isValidE164 = (e164: string): boolean => parsePhoneNumberFromString(e164)?.isValid() ?? false
+
+/** Whether the digits start with an international dialling prefix of the registered country. */
+const usesInternationalPrefix = (digits: string, callingCode: CallingCode | undefined): boolean =>
+  digits.startsWith("00") || (callingCode === "1" && digits.startsWith("011"))
+
+/**
+ * Translate one input as a server registered with `callingCode` will, with its lint warnings
+ * (all but `DUPLICATE`, which needs the other inputs: see {@link Translator}).
+ *
+ * - With a leading `+`: every non-digit is dropped.
+ * - Without: read as a national number of the registered country, with its dialling rules (its
+ *   trunk prefix is dropped), exactly as libphonenumber's parse with a default calling code; the
+ *   calling code is kept even when the result is not a valid number.
+ */
+export const translate = (input: string, callingCode: CallingCode | undefined): Translation => {
+  const trimmed = input.trim()
+  const digits = trimmed.replace(NON_DIGITS, "")
+  if (digits.length === 0) {
+    return { input, translated: undefined, valid: false, warnings: [warn("NO_DIGITS", "the input has no digits: the check will fail")] }
+  }
+  if (trimmed.startsWith("+")) {
+    const translated = `+${digits}` as TranslatedNumber
+    const parsed = parsePhoneNumberFromString(translated)
+    const length = lengthWarning(translated)
+    const valid = parsed?.isValid() ?? false
+    const warnings = length !== undefined
+      ? [length]
+      : valid ? [] : [warn("INVALID_NUMBER", `${translated} is not a valid phone number`)]
+    return { input, translated, valid, warnings }
+  }
+
+  const noPlus = warn(
+    "NO_PLUS",
+    callingCode === undefined
+      ? "no leading +: the server will read it as a number of its own country"
+      : `no leading +: the server will read it as a number of +${callingCode}`
+  )
+  const warnings: Array<Warning> = [noPlus]
+  if (usesInternationalPrefix(digits, callingCode)) {
+    warnings.push(warn(
+      "INTERNATIONAL_PREFIX",
+      "starts with an international dialling prefix (00 or 011) instead of +: the server does not read it as one"
+    ))
+  }
+  if (callingCode === undefined) {
+    warnings.push(warn("UNKNOWN_REGISTERED_NUMBER", "the server's registered number is not configured: cannot tell what it becomes"))
+    return { input, translated: undefined, valid: false, warnings }
+  }
+  const parsed = parsePhoneNumberFromString(trimmed, { defaultCallingCode: callingCode as CountryCallingCode })
+  const translated = (parsed?.number ?? `+${callingCode}${digits}`) as TranslatedNumber
+  const length = lengthWarning(translated)
+  const valid = length === undefined && (parsed?.isValid() ?? false)
+  if (length !== undefined) warnings.push(length)
+  if (!valid) {
+    // Only where the verdict can change: is the same input with a `+` a valid number?
+    const withPlus = `+${digits}`
+    if (withPlus !== translated && isValidE164(withPlus)) {
+      warnings.push(warn(
+        "LIKELY_MISTRANSLATED",
+        `the server will check ${translated}, which is not a valid number; ${withPlus} probably was meant: send it with a +`
+      ))
+    } else if (length === undefined) {
+      warnings.push(warn("INVALID_NUMBER", `${translated} is not a valid phone number`))
+    }
+  }
+  return { input, translated, valid, warnings }
+}
+
+/** The key under which two inputs count as the same number: the translation, else the trimmed input. */
+export const dedupKey = (t: Translation): string => t.translated ?? `raw:${t.input.trim()}`
+
+/**
+ * Translation with memory: one parse per distinct input, and `DUPLICATE` warnings for inputs that
+ * translate to a number seen before. Create one per job: it remembers one short string per distinct
+ * number (to name the first input in a `DUPLICATE`), and a bounded cache of parses.
+ */
+export class Translator {
+  /** How many distinct inputs the parse cache holds before it starts over. */
+  static readonly CACHE_SIZE = 65_536
+  readonly callingCode: CallingCode | undefined
+  private readonly byInput = new Map<string, Translation>()
+  private readonly firstInputByKey = new Map<string, string>()
+
+  constructor(registeredNumber: string | undefined) {
+    this.callingCode = registeredNumber === undefined ? undefined : callingCodeOf(registeredNumber)
+  }
+
+  /** Translate without remembering the input as seen (no `DUPLICATE`), cached per input. */
+  translate(input: string): Translation {
+    let t = this.byInput.get(input)
+    if (t === undefined) {
+      t = translate(input, this.callingCode)
+      // Bounded: repeats in real lists are close together, and memory must stay flat on millions.
+      if (this.byInput.size >= Translator.CACHE_SIZE) this.byInput.clear()
+      this.byInput.set(input, t)
+    }
+    return t
+  }
+
+  /** Translate and lint the next input of a sequence, adding `DUPLICATE` when its number was seen. */
+  next(input: string): Translation & { readonly key: string; readonly first: boolean } {
+    const t = this.translate(input)
+    const key = dedupKey(t)
+    const earlier = this.firstInputByKey.get(key)
+    if (earlier === undefined) {
+      this.firstInputByKey.set(key, input)
+      return { ...t, key, first: true }
+    }
+    const message = earlier === input
+      ? "the same input was given before: it is checked once"
+      : `the same number as the earlier input ${JSON.stringify(earlier)}: it is checked once`
+    return { ...t, key, first: false, warnings: [...t.warnings, warn("DUPLICATE", message)] }
+  }
+}
