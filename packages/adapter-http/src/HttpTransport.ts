@@ -1,0 +1,176 @@
+/**
+ * The core's `Transport` over real HTTP(S): effect's `HttpClient` on undici (chosen by measurement,
+ * see the README), with the base URL, timeouts, bearer tokens and login, TLS trust, headers and
+ * redaction that only a real network needs. It knows nothing of contacts: it sends what the core
+ * built and hands back what the server answered.
+ *
+ * @since 0.1.0
+ */
+import { type Config, Duration, Effect, Layer, Redacted, type Scope } from "effect"
+import { Headers, HttpBody, type HttpClient, HttpClientRequest } from "effect/http"
+import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
+import { Transport } from "@wa-contacts/core"
+import type { HttpConfigError } from "./HttpConfigError.ts"
+import { fromEnv, type HttpTransportConfig } from "./HttpTransportConfig.ts"
+import { fromHttpClientError, timedOut } from "./internal/failure.ts"
+import { type Exchange, makeSession, type Session } from "./internal/session.ts"
+import { resolveSettings, type Settings } from "./internal/settings.ts"
+
+/** The warning logged each time a transport with `insecure: true` is built. */
+export const INSECURE_WARNING =
+  "wa-contacts: TLS certificate verification is OFF (insecure). Anyone between you and the server can read " +
+  "and change the traffic, passwords and tokens included. Use a CA bundle (ca / WA_CA_FILE) instead."
+
+/** The undici agent for this server: its own connection pool, trusting only what the settings say. */
+const makeClient = (settings: Settings): Effect.Effect<HttpClient.HttpClient, never, Scope.Scope> =>
+  Effect.flatMap(
+    NodeHttpClient.makeDispatcherOptions({
+      connect: {
+        ...(settings.ca === undefined ? {} : { ca: settings.ca }),
+        ...(settings.insecure ? { rejectUnauthorized: false } : {})
+      }
+    }),
+    (dispatcher) => Effect.provideService(NodeHttpClient.makeUndici, NodeHttpClient.Dispatcher, dispatcher)
+  )
+
+/** `Authorization` plus every configured header: never printed, logged or traced. */
+const redactedNames = (settings: Settings): ReadonlyArray<string | RegExp> => [
+  ...Headers.CurrentRedactedNames.defaultValue(),
+  ...settings.headers.map(([name]) => name)
+]
+
+/** Send one request and read its whole body, within the timeout, as a core response. */
+const makeExchange = (client: HttpClient.HttpClient, settings: Settings): Exchange => {
+  const millis = Duration.toMillis(settings.timeout)
+  const redacted = redactedNames(settings)
+  const common = (request: HttpClientRequest.HttpClientRequest) => {
+    let result = HttpClientRequest.setHeaders(request, { "user-agent": settings.userAgent, accept: "application/json" })
+    for (const [name, value] of settings.headers) result = HttpClientRequest.setHeader(result, name, Redacted.value(value))
+    return result
+  }
+  return (request) => {
+    const target = `${request.method} ${request.url}`
+    return client.execute(common(request)).pipe(
+      Effect.flatMap((response) =>
+        Effect.map(response.text, (text): Transport.TransportResponse => ({
+          status: response.status,
+          headers: { ...response.headers },
+          body: Transport.parseBody(text)
+        }))
+      ),
+      Effect.mapError((error) => fromHttpClientError(target, error)),
+      Effect.timeoutOrElse({ duration: settings.timeout, orElse: () => Effect.fail(timedOut(target, millis)) }),
+      Effect.provideService(Headers.CurrentRedactedNames, redacted)
+    )
+  }
+}
+
+/** The core's request as an effect HTTP request, without authorization. */
+const toHttpRequest = (baseUrl: string, request: Transport.TransportRequest) => {
+  const http = HttpClientRequest.make(request.method)(`${baseUrl}${request.path}`, {
+    urlParams: request.query ?? {},
+    headers: request.headers ?? {}
+  })
+  return request.body === undefined
+    ? http
+    : HttpClientRequest.setBody(http, HttpBody.text(JSON.stringify(request.body), "application/json"))
+}
+
+const bearer = (request: HttpClientRequest.HttpClientRequest, token: Redacted.Redacted<string>) =>
+  HttpClientRequest.bearerToken(request, token)
+
+/** The request was never sent when the login before it failed, whatever the login's own flags say. */
+const beforeSending = (error: Transport.TransportError) =>
+  new Transport.TransportError({ ...error, requestSent: false })
+
+/** Send with the session's token; on a 401, renew the token once and send again. */
+const sendWithSession = (session: Session, exchange: Exchange) =>
+(http: HttpClientRequest.HttpClientRequest) =>
+  Effect.gen(function*() {
+    const login = yield* Effect.mapError(session.current, beforeSending)
+    if (login._tag === "Refused") return login.response
+    const response = yield* exchange(bearer(http, login.grant.token))
+    if (response.status !== 401) return response
+    const renewed = yield* Effect.mapError(session.renew(login.grant), beforeSending)
+    if (renewed._tag === "Refused") return renewed.response
+    return yield* exchange(bearer(http, renewed.grant.token))
+  })
+
+/**
+ * Build the transport's `send` for one server. Fails with `HttpConfigError` when a setting cannot
+ * work; the connection pool lives as long as the scope.
+ */
+export const make = Effect.fnUntraced(function*(
+  config: HttpTransportConfig
+): Effect.fn.Return<Transport.Transport["Service"], HttpConfigError, Scope.Scope> {
+  const settings = yield* resolveSettings(config)
+  if (settings.insecure) yield* Effect.logWarning(INSECURE_WARNING)
+  const exchange = makeExchange(yield* makeClient(settings), settings)
+  const { baseUrl, credentials, token } = settings
+
+  let authorized: (http: HttpClientRequest.HttpClientRequest) => Effect.Effect<
+    Transport.TransportResponse,
+    Transport.TransportError
+  >
+  if (credentials !== undefined) {
+    const session = yield* makeSession({
+      loginUrl: `${baseUrl}/v1/users/login`,
+      credentials,
+      token,
+      refreshMargin: settings.refreshMargin,
+      exchange
+    })
+    authorized = sendWithSession(session, exchange)
+  } else if (token !== undefined) {
+    authorized = (http) => exchange(bearer(http, token))
+  } else {
+    authorized = exchange
+  }
+
+  return Transport.Transport.of({
+    send: (request) =>
+      Effect.suspend(() => {
+        let http: HttpClientRequest.HttpClientRequest
+        try {
+          http = toHttpRequest(baseUrl, request)
+        } catch (cause) {
+          return Effect.fail(
+            new Transport.TransportError({
+              reason: "Other",
+              retryable: false,
+              requestSent: false,
+              message: `${request.method} ${request.path}: the body is not JSON-serialisable (${String(cause)})`
+            })
+          )
+        }
+        return authorized(http)
+      })
+  })
+})
+
+/**
+ * The core's `Transport` for the server described by `config`.
+ *
+ * @example
+ * ```ts
+ * import { HttpTransport } from "@wa-contacts/adapter-http"
+ *
+ * const TransportLive = HttpTransport.layer({
+ *   baseUrl: "https://your-coreapp:9090",
+ *   username: "admin",
+ *   password: Redacted.make(process.env.WA_PASSWORD!),
+ *   ca: "/etc/wa/coreapp-ca.pem"
+ * })
+ * ```
+ */
+export const layer = (config: HttpTransportConfig): Layer.Layer<Transport.Transport, HttpConfigError> =>
+  Layer.effect(Transport.Transport, make(config))
+
+/**
+ * The core's `Transport`, configured from an effect `Config`: by default the `WA_*` environment
+ * variables of `HttpTransportConfig.fromEnv` (`WA_BASE_URL`, `WA_USERNAME`, `WA_PASSWORD`, …).
+ */
+export const layerConfig = (
+  config: Config.Config<HttpTransportConfig> = fromEnv
+): Layer.Layer<Transport.Transport, HttpConfigError | Config.ConfigError> =>
+  Layer.effect(Transport.Transport, Effect.flatMap(config, make))
