@@ -21,6 +21,7 @@ const fail = (why: string): never => {
 }
 
 if (step("type check", "pnpm", ["exec", "tsc", "-p", "tsconfig.json"]) !== 0) fail("type check failed")
+if (step("lint", "node", ["scripts/lint.ts"]) !== 0) fail("lint failed")
 if (step("build", "pnpm", ["exec", "turbo", "run", "build", "--output-logs=errors-only"]) !== 0) fail("build failed")
 
 const reportDir = join(root, "test-results")
