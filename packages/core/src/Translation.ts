@@ -107,8 +107,9 @@ export const translate = (input: string, callingCode: CallingCode | undefined): 
   if (trimmed.startsWith("+")) {
     const translated = `+${digits}` as TranslatedNumber
     const parsed = parsePhoneNumberFromString(translated)
-    const length = lengthWarning(translated)
-    const valid = parsed?.isValid() ?? false
+    // The length verdict re-parses: ask for it only when the parse says the length is off.
+    const length = parsed?.isPossible() === true ? undefined : lengthWarning(translated)
+    const valid = length === undefined && (parsed?.isValid() ?? false)
     const warnings = length !== undefined
       ? [length]
       : valid ? [] : [warn("INVALID_NUMBER", `${translated} is not a valid phone number`)]
@@ -134,7 +135,7 @@ export const translate = (input: string, callingCode: CallingCode | undefined): 
   }
   const parsed = parsePhoneNumberFromString(trimmed, { defaultCallingCode: callingCode as CountryCallingCode })
   const translated = (parsed?.number ?? `+${callingCode}${digits}`) as TranslatedNumber
-  const length = lengthWarning(translated)
+  const length = parsed?.isPossible() === true ? undefined : lengthWarning(translated)
   const valid = length === undefined && (parsed?.isValid() ?? false)
   if (length !== undefined) warnings.push(length)
   if (!valid) {
@@ -150,6 +151,20 @@ export const translate = (input: string, callingCode: CallingCode | undefined): 
     }
   }
   return { input, translated, valid, warnings }
+}
+
+/**
+ * Only the number the server will check, without lint: one regex for inputs with `+`, one parse
+ * for the others. Use it where warnings are not wanted (routing, keys); `translate` otherwise.
+ */
+export const translateNumber = (input: string, callingCode: CallingCode | undefined): TranslatedNumber | undefined => {
+  const trimmed = input.trim()
+  const digits = trimmed.replace(NON_DIGITS, "")
+  if (digits.length === 0) return undefined
+  if (trimmed.startsWith("+")) return `+${digits}` as TranslatedNumber
+  if (callingCode === undefined) return undefined
+  const parsed = parsePhoneNumberFromString(trimmed, { defaultCallingCode: callingCode as CountryCallingCode })
+  return (parsed?.number ?? `+${callingCode}${digits}`) as TranslatedNumber
 }
 
 /** The key under which two inputs count as the same number: the translation, else the trimmed input. */
