@@ -1,0 +1,70 @@
+/**
+ * Spec §2 "Status semantics depend on the server version": parsing, the 2.43 boundary, and where
+ * the semantics come from (configuration, then meta.version, then unknown).
+ */
+import { describe, expect, it } from "@effect/vitest"
+import { Version } from "@wa-contacts/core"
+
+describe("parsing a server version", () => {
+  it.each([
+    ["2.41.3", { major: 2, minor: 41, patch: 3 }],
+    ["v2.45.1", { major: 2, minor: 45, patch: 1 }],
+    ["V2.45.1", { major: 2, minor: 45, patch: 1 }],
+    ["2.43", { major: 2, minor: 43, patch: 0 }],
+    ["2.100.0", { major: 2, minor: 100, patch: 0 }]
+  ])("%s", (text, expected) => {
+    expect(Version.parseVersion(text)).toEqual(expected)
+  })
+
+  it.each(["", "garbage", "v", "latest", "x2.41.3"])("%j is not a version", (text) => {
+    expect(Version.parseVersion(text)).toBeUndefined()
+  })
+})
+
+describe("the boundary: < 2.43 legacy, >= 2.43 repurposed, compared numerically", () => {
+  it.each([
+    ["2.41.9", "legacy"],
+    ["2.41.3", "legacy"],
+    ["2.9.99", "legacy"],
+    ["2.42", "legacy"],
+    ["2.42.99", "legacy"],
+    ["2.43.0", "repurposed"],
+    ["v2.45.1", "repurposed"],
+    ["2.100.0", "repurposed"],
+    ["3.0.0", "repurposed"],
+    ["1.99.99", "legacy"]
+  ])("%s is %s", (text, semantics) => {
+    expect(Version.resolveSemantics(undefined, text)).toBe(semantics)
+  })
+
+  it("garbage or nothing reported is unknown", () => {
+    expect(Version.resolveSemantics(undefined, "garbage")).toBe("unknown")
+    expect(Version.resolveSemantics(undefined, undefined)).toBe("unknown")
+  })
+})
+
+describe("where the semantics come from: configuration, then meta.version, then unknown", () => {
+  it("an explicit version beats meta.version", () => {
+    expect(Version.resolveSemantics("2.41.3", "v2.45.1")).toBe("legacy")
+    expect(Version.resolveSemantics("v2.45.1", "2.41.3")).toBe("repurposed")
+  })
+
+  it("explicit semantics by name beat meta.version", () => {
+    expect(Version.resolveSemantics("legacy", "v2.45.1")).toBe("legacy")
+    expect(Version.resolveSemantics("repurposed", "2.41.3")).toBe("repurposed")
+    expect(Version.resolveSemantics("unknown", "2.41.3")).toBe("unknown")
+  })
+
+  it("a parsed Version works as the setting too", () => {
+    expect(Version.resolveSemantics({ major: 2, minor: 43, patch: 0 }, "2.41.3")).toBe("repurposed")
+  })
+
+  it("without configuration, meta.version decides", () => {
+    expect(Version.resolveSemantics(undefined, "2.41.3")).toBe("legacy")
+  })
+
+  it("compareVersions orders numerically, not as text", () => {
+    expect(Version.compareVersions({ major: 2, minor: 9, patch: 0 }, { major: 2, minor: 43, patch: 0 })).toBeLessThan(0)
+    expect(Version.formatVersion({ major: 2, minor: 41, patch: 3 })).toBe("2.41.3")
+  })
+})
