@@ -7,9 +7,9 @@
  * 1024, a 503 …) is handed back as the response of the request that needed the token, and the
  * core maps it like any other response (`Unauthorized`, `PasswordChangeRequired`, `Overloaded`).
  */
-import { Clock, DateTime, Duration, Effect, Option, Redacted, Schema, SynchronizedRef } from "effect"
+import { Clock, Duration, Effect, Option, Redacted, Schema, SynchronizedRef } from "effect"
 import { HttpBody, HttpClientRequest } from "effect/http"
-import { Transport } from "@wa-contacts/core"
+import { Transport, Wire } from "@wa-contacts/core"
 import type { Credentials } from "./settings.ts"
 
 /** Send one request and read its whole response (see `HttpTransport`). */
@@ -45,13 +45,8 @@ interface State {
   readonly serial: number
 }
 
-const LoginResponse = Schema.Struct({
-  users: Schema.NonEmptyArray(Schema.Struct({ token: Schema.String, expires_after: Schema.optionalKey(Schema.String) }))
-})
-const decodeLogin = Schema.decodeUnknownOption(LoginResponse)
-
-const ErrorEnvelope = Schema.Struct({ errors: Schema.NonEmptyArray(Schema.Struct({ code: Schema.Number })) })
-const decodeErrors = Schema.decodeUnknownOption(ErrorEnvelope)
+const decodeLogin = Schema.decodeUnknownOption(Wire.LoginResponse)
+const decodeEnvelope = Schema.decodeUnknownOption(Wire.Envelope)
 
 /** The vendor codes the login reacts to (spec §5). */
 const ACCESS_DENIED = 1005
@@ -59,12 +54,8 @@ const PASSWORD_CHANGE_REQUIRED = 1024
 
 const errorCode = (response: Transport.TransportResponse): number | undefined =>
   response.body._tag === "Json"
-    ? Option.getOrUndefined(Option.map(decodeErrors(response.body.value), (_) => _.errors[0].code))
+    ? Option.getOrUndefined(decodeEnvelope(response.body.value).pipe(Option.flatMapNullishOr((_) => _.errors?.[0]?.code)))
     : undefined
-
-/** `"2018-03-01 15:29:26+00:00"` (a space, not `T`) as epoch millis. */
-export const parseExpiresAfter = (text: string): number | undefined =>
-  Option.getOrUndefined(Option.map(DateTime.make(text.trim().replace(" ", "T")), DateTime.toEpochMillis))
 
 export interface SessionOptions {
   readonly loginUrl: string
@@ -97,7 +88,7 @@ export const makeSession = Effect.fnUntraced(function*(options: SessionOptions) 
           ? (request) => request
           : HttpClientRequest.setBody(
             HttpBody.uint8Array(
-              new TextEncoder().encode(JSON.stringify({ new_password: Redacted.value(newPassword) })),
+              new TextEncoder().encode(JSON.stringify({ new_password: Redacted.value(newPassword) } satisfies Wire.LoginRequest)),
               "application/json; charset=utf-8"
             )
           )
@@ -116,11 +107,11 @@ export const makeSession = Effect.fnUntraced(function*(options: SessionOptions) 
     }
     const user = body.value.users[0]
     const now = yield* Clock.currentTimeMillis
-    const expiresAt = user.expires_after === undefined ? undefined : parseExpiresAfter(user.expires_after)
+    const expiresAt = Wire.parseExpiresAfter(user.expires_after)
     // A token that lives less than twice the margin is renewed halfway through its life instead.
     const renewAt = expiresAt === undefined ? undefined : expiresAt - Math.min(margin, Math.max(0, expiresAt - now) / 2)
     yield* Effect.logDebug("wa-contacts: logged in").pipe(
-      Effect.annotateLogs({ username: credentials.username, expires_after: user.expires_after ?? "unknown" })
+      Effect.annotateLogs({ username: credentials.username, expires_after: user.expires_after })
     )
     return { token: Redacted.make(user.token), renewAt, serial } satisfies Grant
   })
