@@ -81,7 +81,12 @@ const bearer = (request: HttpClientRequest.HttpClientRequest, token: Redacted.Re
 
 /** The request was never sent when the login before it failed, whatever the login's own flags say. */
 const beforeSending = (error: Transport.TransportError) =>
-  new Transport.TransportError({ ...error, requestSent: false })
+  new Transport.TransportError({
+    reason: error.reason,
+    message: error.message,
+    retryable: error.retryable,
+    requestSent: false
+  })
 
 /** Send with the session's token; on a 401, renew the token once and send again. */
 const sendWithSession = (session: Session, exchange: Exchange) =>
