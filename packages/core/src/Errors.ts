@@ -112,6 +112,8 @@ export type ContactsError = ServerError | MalformedResponse | UnexpectedResponse
 /** The vendor codes of spec §5 and the error class each becomes. */
 type ApiFields = { readonly status: number; readonly code: number; readonly title: string; readonly details: string }
 const byCode: Record<number, new(fields: ApiFields) => ServerError> = {
+  // 1000 "Generic error" is never retried, whatever the status (a 500 with it is not a 1014).
+  1000: ApiError,
   1005: Unauthorized,
   1006: NotFound,
   1008: MissingParameter,

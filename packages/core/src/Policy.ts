@@ -62,13 +62,14 @@ export const retrySchedule = (
   return Schedule.exponential(options.baseDelay ?? "250 millis").pipe(
     Schedule.jittered,
     Schedule.setInputType<ContactsError>(),
+    Schedule.while(({ input }) => isTransient(input, idempotency)),
+    Schedule.upTo({ times: options.times ?? 5 }),
+    // Last, so that it runs only for retries that happen (a halted schedule never reaches it).
     Schedule.modifyDelay(({ duration, input }) => {
       const backoff = Math.min(Duration.toMillis(duration), maxDelay)
       const delay = Math.max(backoff, serverDelay(input) ?? 0)
       onRetry?.(input, delay)
       return Effect.succeed(Duration.millis(delay))
-    }),
-    Schedule.while(({ input }) => isTransient(input, idempotency)),
-    Schedule.upTo({ times: options.times ?? 5 })
+    })
   )
 }
