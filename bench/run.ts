@@ -5,6 +5,7 @@ import { cpus } from "node:os"
 import { mkdirSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
 import { type Figure, fmt } from "./src/harness.ts"
+import { bulkFigures } from "./src/figures/bulk.ts"
 import { translationFigures } from "./src/figures/translation.ts"
 
 const args = process.argv.slice(2)
@@ -15,7 +16,8 @@ const size = { quick }
 
 type Group = { readonly ids: ReadonlyArray<number>; readonly run: () => Array<Figure> | Promise<Array<Figure>> }
 const groups: Array<Group> = [
-  { ids: [1, 2], run: () => translationFigures(size) }
+  { ids: [1, 2], run: () => translationFigures(size) },
+  { ids: [3, 4], run: () => bulkFigures(size) }
 ]
 
 const figures: Array<Figure> = []
