@@ -7,8 +7,9 @@
  * @since 0.1.0
  */
 import { type Config, Duration, Effect, Layer, Redacted, type Scope } from "effect"
-import { Headers, HttpBody, type HttpClient, HttpClientRequest } from "effect/http"
+import { HttpBody, type HttpClient, HttpClientRequest } from "effect/http"
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
+import type * as Undici from "@effect/platform-node/Undici"
 import { Transport } from "@wa-contacts/core"
 import type { HttpConfigError } from "./HttpConfigError.ts"
 import { fromEnv, type HttpTransportConfig } from "./HttpTransportConfig.ts"
@@ -21,6 +22,34 @@ export const INSECURE_WARNING =
   "wa-contacts: TLS certificate verification is OFF (insecure). Anyone between you and the server can read " +
   "and change the traffic, passwords and tokens included. Use a CA bundle (ca / WA_CA_FILE) instead."
 
+/**
+ * Adds the configured headers below effect's `HttpClient`, in undici itself: their values never
+ * enter an `HttpClientRequest`, so no span, error or inspection of a request can show them,
+ * whatever header names a gateway uses for its API key.
+ */
+const withHeaders = (headers: Settings["headers"]): Undici.Dispatcher.DispatcherComposeInterceptor => (dispatch) =>
+(options, handler) => {
+  const merged = toRecord(options.headers)
+  for (const [name, value] of headers) merged[name] = Redacted.value(value)
+  return dispatch({ ...options, headers: merged }, handler)
+}
+
+type HeaderRecord = Record<string, string | Array<string> | undefined>
+
+/** undici's three header forms (effect's client passes a record) as a record. */
+const toRecord = (given: Undici.Dispatcher.DispatchOptions["headers"]): HeaderRecord => {
+  if (given == null) return {}
+  if (!(Symbol.iterator in given)) return { ...(given as HeaderRecord) }
+  const record: HeaderRecord = {}
+  const items = Array.from(given as Iterable<string | readonly [string, string | Array<string> | undefined]>)
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i]!
+    if (typeof item === "string") record[item.toLowerCase()] = items[++i] as string
+    else record[item[0].toLowerCase()] = item[1]
+  }
+  return record
+}
+
 /** The undici agent for this server: its own connection pool, trusting only what the settings say. */
 const makeClient = (settings: Settings): Effect.Effect<HttpClient.HttpClient, never, Scope.Scope> =>
   Effect.flatMap(
@@ -30,24 +59,16 @@ const makeClient = (settings: Settings): Effect.Effect<HttpClient.HttpClient, ne
         ...(settings.insecure ? { rejectUnauthorized: false } : {})
       }
     }),
-    (dispatcher) => Effect.provideService(NodeHttpClient.makeUndici, NodeHttpClient.Dispatcher, dispatcher)
+    (agent) => {
+      const dispatcher = settings.headers.length === 0 ? agent : agent.compose(withHeaders(settings.headers))
+      return Effect.provideService(NodeHttpClient.makeUndici, NodeHttpClient.Dispatcher, dispatcher)
+    }
   )
-
-/** `Authorization` plus every configured header: never printed, logged or traced. */
-const redactedNames = (settings: Settings): ReadonlyArray<string | RegExp> => [
-  ...Headers.CurrentRedactedNames.defaultValue(),
-  ...settings.headers.map(([name]) => name)
-]
 
 /** Send one request and read its whole body, within the timeout, as a core response. */
 const makeExchange = (client: HttpClient.HttpClient, settings: Settings): Exchange => {
   const millis = Duration.toMillis(settings.timeout)
-  const redacted = redactedNames(settings)
-  const common = (request: HttpClientRequest.HttpClientRequest) => {
-    let result = HttpClientRequest.setHeaders(request, { "user-agent": settings.userAgent, accept: "application/json" })
-    for (const [name, value] of settings.headers) result = HttpClientRequest.setHeader(result, name, Redacted.value(value))
-    return result
-  }
+  const common = HttpClientRequest.setHeaders({ "user-agent": settings.userAgent, accept: "application/json" })
   return (request) => {
     const target = `${request.method} ${request.url}`
     return client.execute(common(request)).pipe(
@@ -59,8 +80,7 @@ const makeExchange = (client: HttpClient.HttpClient, settings: Settings): Exchan
         }))
       ),
       Effect.mapError((error) => fromHttpClientError(target, error)),
-      Effect.timeoutOrElse({ duration: settings.timeout, orElse: () => Effect.fail(timedOut(target, millis)) }),
-      Effect.provideService(Headers.CurrentRedactedNames, redacted)
+      Effect.timeoutOrElse({ duration: settings.timeout, orElse: () => Effect.fail(timedOut(target, millis)) })
     )
   }
 }

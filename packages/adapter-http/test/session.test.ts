@@ -7,13 +7,13 @@ import { assert, describe, it } from "@effect/vitest"
 import { Effect } from "effect"
 import { TestClock } from "effect/testing"
 import { Errors, Response, Transport } from "@wa-contacts/core"
-import { expiresAfter, json, onPrem, serve } from "./support/server.ts"
+import { expiresAfter, json, onPrem, type Recorded, serve } from "./support/server.ts"
 import { request, transport } from "./support/transport.ts"
 
 const blocklist = request("GET", "/v1/contacts/blocklist")
 const basic = (user: string, password: string) => `Basic ${Buffer.from(`${user}:${password}`).toString("base64")}`
 /** Requests that reached the route (everything but logins). */
-const routeHits = (requests: ReadonlyArray<{ url: string }>) => requests.filter((r) => r.url !== "/v1/users/login")
+const routeHits = (requests: ReadonlyArray<Recorded>) => requests.filter((r) => r.url !== "/v1/users/login")
 
 describe("login", () => {
   it.live("logs in when the first request needs it (not when built), with Basic auth, then reuses the token", () =>

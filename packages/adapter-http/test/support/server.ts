@@ -119,7 +119,7 @@ export const echo: Handler = (request, response) =>
 
 /** An On-Premises client's login and token checks in front of `route`. */
 export const onPrem = (options: OnPremOptions = {}): OnPrem => {
-  const users = { admin: "S3cret!pass", ...options.users }
+  const users: Record<string, string> = { admin: "S3cret!pass", ...options.users }
   const mustChange = new Set(options.mustChangePassword ?? [])
   const tokens = new Set<string>()
   const issued: Array<string> = []
