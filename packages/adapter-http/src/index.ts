@@ -7,3 +7,4 @@
 export * as HttpTransport from "./HttpTransport.ts"
 export * as HttpTransportConfig from "./HttpTransportConfig.ts"
 export { HttpConfigError } from "./HttpConfigError.ts"
+export { createHttpClient } from "./HttpContactsClient.ts"
