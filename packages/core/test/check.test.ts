@@ -7,26 +7,19 @@ import { describe, expect, it } from "@effect/vitest"
 import { Effect, Fiber, Stream } from "effect"
 import { TestClock } from "effect/testing"
 import { Check, Config, Result, Transport } from "@wa-contacts/core"
+import { runClocked } from "./support/Clocked.ts"
 import { checkAnswer, contactsOf, fromFunction, json, type Scripted } from "./support/ScriptedTransport.ts"
 import { vendorBody } from "./support/vectors.ts"
 
 const sample = vendorBody("check_response_legacy_sample")
 const sampleInputs = (sample.body as { contacts: Array<{ input: string }> }).contacts.map((c) => c.input)
 
-/** Run `effect` against `scripted` with `config`, moving the clock by `advance`. */
+/** Run `effect` against `scripted` with `config`, moving the test clock until it is done. */
 const run = <A, E>(
   scripted: Scripted,
   effect: Effect.Effect<A, E, Transport.Transport>,
-  config: Config.ContactsConfigShape = {},
-  advance = 120_000
-) =>
-  Effect.gen(function*() {
-    const fiber = yield* Effect.forkChild(
-      effect.pipe(Effect.provide(scripted.layer), Effect.provideService(Config.ContactsConfig, config))
-    )
-    yield* TestClock.adjust(advance)
-    return yield* Fiber.join(fiber)
-  })
+  config: Config.ContactsConfigShape = {}
+) => runClocked(effect.pipe(Effect.provide(scripted.layer), Effect.provideService(Config.ContactsConfig, config)))
 
 /** The vendor's sample answer to every request (no meta). */
 const sampleServer = () => fromFunction(() => json(200, sample.body))

@@ -7,18 +7,15 @@ import { describe, expect, it } from "@effect/vitest"
 import { Effect, Fiber } from "effect"
 import { TestClock } from "effect/testing"
 import { Check, Config, Contacts, Errors, Policy, Transport } from "@wa-contacts/core"
+import { runClocked } from "./support/Clocked.ts"
 import { apiError, checkAnswer, failure, fromFunction, fromQueue, json, text, type Scripted } from "./support/ScriptedTransport.ts"
 
 const ok = json(200, {})
 const checked = (request: Transport.TransportRequest) => checkAnswer(request, () => ({ status: "valid", wa_id: "16315551000" }), { version: "2.41.3" })
 
-/** Run `effect` against `scripted` with the clock moved far enough for every back-off. */
-const runToEnd = <A, E>(scripted: Scripted, effect: Effect.Effect<A, E, Transport.Transport>, advance = 120_000) =>
-  Effect.gen(function*() {
-    const fiber = yield* Effect.forkChild(Effect.exit(Effect.provide(effect, scripted.layer)))
-    yield* TestClock.adjust(advance)
-    return yield* Fiber.join(fiber)
-  })
+/** Run `effect` against `scripted`, moving the test clock until it is done; its exit. */
+const runToEnd = <A, E>(scripted: Scripted, effect: Effect.Effect<A, E, Transport.Transport>) =>
+  runClocked(Effect.exit(Effect.provide(effect, scripted.layer)))
 
 describe("429 and Retry-After", () => {
   it.effect("the retry waits at least Retry-After: no second request before 3 s", () =>
