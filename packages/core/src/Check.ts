@@ -21,7 +21,7 @@ import * as RateLimit from "./RateLimit.ts"
 import * as Requests from "./Requests.ts"
 import { type CheckResult, interpret, type Outcome } from "./Result.ts"
 import type { Transport } from "./Transport.ts"
-import { type Translation, Translator } from "./Translation.ts"
+import { type Translation, Translator, type Validity } from "./Translation.ts"
 import { resolveSemantics, type Semantics } from "./Version.ts"
 import { type Blocking, type CheckContact, CheckResponse } from "./Wire.ts"
 
@@ -56,6 +56,12 @@ export interface CheckStreamOptions extends CheckOptions {
   readonly concurrency?: number | undefined
   /** Client-side limit (default the documented 20/s, bursts of 60); `false` for none. */
   readonly rateLimit?: RateLimitOptions | false | undefined
+  /**
+   * Which inputs get lint's validity check (default `ambiguous`: only those without `+`, where it
+   * tells a mistranslation; `all` adds `INVALID_NUMBER` for numbers sent with `+` too, at several
+   * times the CPU cost).
+   */
+  readonly validity?: Validity | undefined
 }
 
 /** What a check did, for summaries and for the usage policy (checks must not outnumber messages). */
@@ -208,7 +214,7 @@ export const checkStream = <E = never, R = never>(
 ): Stream.Stream<CheckResult, ContactsError | E, Transport | R> =>
   Stream.unwrap(Effect.gen(function*() {
     const config = yield* ContactsConfig
-    const translator = new Translator(config.registeredNumber)
+    const translator = new Translator(config.registeredNumber, options.validity ?? "ambiguous")
     const limiter = options.rateLimit === false ? RateLimit.unlimited : RateLimit.make(options.rateLimit ?? RateLimit.DOCUMENTED)
     const answersByKey = new Map<string, Answer>()
     const fallback = configuredSemantics(config)

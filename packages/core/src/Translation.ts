@@ -41,8 +41,11 @@ export const FAILING_CODES: ReadonlySet<WarningCode> = new Set(["TOO_SHORT", "TO
 export interface Translation {
   readonly input: string
   readonly translated: TranslatedNumber | undefined
-  /** Whether the translated number is a valid number (libphonenumber-js `max`). */
-  readonly valid: boolean
+  /**
+   * Whether the translated number is a valid number (libphonenumber-js `max`); `undefined` when the
+   * check was skipped (`validity: "ambiguous"` and an input with `+`).
+   */
+  readonly valid: boolean | undefined
   readonly warnings: ReadonlyArray<Warning>
 }
 
@@ -98,6 +101,28 @@ const lengthWarning = (e164: string): Warning | undefined => {
   }
 }
 
+/**
+ * The length verdict of an international number, remembered per shape: its first four digits
+ * (the calling code and the start of the national number, which is what picks the country within
+ * a shared calling code such as +1 or +7) and its length. A list of a million numbers has a few
+ * thousand shapes, so the parse behind a verdict runs once per shape instead of once per number.
+ */
+const verdictByShape = new Map<string, Warning | null>()
+const SHAPE_CACHE_SIZE = 16_384
+
+const lengthByShape = (digits: string): Warning | undefined => {
+  const shape = `${digits.slice(0, 4)}:${digits.length}`
+  let verdict = verdictByShape.get(shape)
+  if (verdict === undefined) {
+    const e164 = `+${digits}`
+    verdict = parsePhoneNumberFromString(e164)?.isPossible() === true ? null : (lengthWarning(e164) ?? null)
+    if (verdictByShape.size >= SHAPE_CACHE_SIZE) verdictByShape.clear()
+    verdictByShape.set(shape, verdict)
+  }
+  // The message names the number, so it is made per input; the verdict is shared.
+  return verdict === null ? undefined : { code: verdict.code, message: verdict.message.replace(/^\+\d+/, `+${digits}`) }
+}
+
 const isValidE164 = (e164: string): boolean => parsePhoneNumberFromString(e164)?.isValid() ?? false
 
 /** Whether the digits start with an international dialling prefix of the registered country. */
@@ -113,7 +138,11 @@ const usesInternationalPrefix = (digits: string, callingCode: CallingCode | unde
  *   trunk prefix is dropped), exactly as libphonenumber's parse with a default calling code; the
  *   calling code is kept even when the result is not a valid number.
  */
-export const translate = (input: string, callingCode: CallingCode | undefined): Translation => {
+export const translate = (
+  input: string,
+  callingCode: CallingCode | undefined,
+  validity: Validity = "all"
+): Translation => {
   const trimmed = input.trim()
   const digits = trimmed.replace(NON_DIGITS, "")
   if (digits.length === 0) {
@@ -121,14 +150,16 @@ export const translate = (input: string, callingCode: CallingCode | undefined): 
   }
   if (trimmed.startsWith("+")) {
     const translated = `+${digits}` as TranslatedNumber
+    if (validity === "ambiguous") {
+      const length = lengthByShape(digits)
+      return { input, translated, valid: length === undefined ? undefined : false, warnings: length === undefined ? [] : [length] }
+    }
     const parsed = parsePhoneNumberFromString(translated)
     // The length verdict re-parses: ask for it only when the parse says the length is off.
     const length = parsed?.isPossible() === true ? undefined : lengthWarning(translated)
-    const valid = length === undefined && (parsed?.isValid() ?? false)
-    const warnings = length !== undefined
-      ? [length]
-      : valid ? [] : [warn("INVALID_NUMBER", `${translated} is not a valid phone number`)]
-    return { input, translated, valid, warnings }
+    if (length !== undefined) return { input, translated, valid: false, warnings: [length] }
+    const valid = parsed?.isValid() ?? false
+    return { input, translated, valid, warnings: valid ? [] : [warn("INVALID_NUMBER", `${translated} is not a valid phone number`)] }
   }
 
   const noPlus = warn(
@@ -183,6 +214,15 @@ export const translateNumber = (input: string, callingCode: CallingCode | undefi
   return (parsed?.number ?? `+${callingCode}${digits}`) as TranslatedNumber
 }
 
+/**
+ * Which inputs get the (costly) validity check:
+ * - `all`: every input, so `INVALID_NUMBER` is reported for any number;
+ * - `ambiguous`: only inputs without `+`, where validity decides between a mistranslation and an
+ *   invalid number. An input with `+` is sent as written, the server's answer is the verdict, and
+ *   skipping the check makes a bulk check's lint several times cheaper.
+ */
+export type Validity = "all" | "ambiguous"
+
 /** The key under which two inputs count as the same number: the translation, else the trimmed input. */
 export const dedupKey = (t: Translation): string => t.translated ?? `raw:${t.input.trim()}`
 
@@ -198,15 +238,18 @@ export class Translator {
   private readonly byInput = new Map<string, Translation>()
   private readonly firstInputByKey = new Map<string, string>()
 
-  constructor(registeredNumber: string | undefined) {
+  readonly validity: Validity
+
+  constructor(registeredNumber: string | undefined, validity: Validity = "all") {
     this.callingCode = registeredNumber === undefined ? undefined : callingCodeOf(registeredNumber)
+    this.validity = validity
   }
 
   /** Translate without remembering the input as seen (no `DUPLICATE`), cached per input. */
   translate(input: string): Translation {
     let t = this.byInput.get(input)
     if (t === undefined) {
-      t = translate(input, this.callingCode)
+      t = translate(input, this.callingCode, this.validity)
       // Bounded: repeats in real lists are close together, and memory must stay flat on millions.
       if (this.byInput.size >= Translator.CACHE_SIZE) this.byInput.clear()
       this.byInput.set(input, t)
