@@ -25,21 +25,22 @@ export interface Options {
 
 // A JSON value goes through a serialisation round trip so that the handler sees what a server
 // would (no shared object identity, `undefined` fields dropped), exactly as over HTTP.
-const bodyOf = (body: unknown): RequestBody => {
+const bodyOf = (body: unknown, maxBytes: number): RequestBody => {
   if (body === undefined) return { _tag: "None" }
   const text = JSON.stringify(body)
-  return text === undefined ? { _tag: "None" } : { _tag: "Json", value: JSON.parse(text) }
+  if (text === undefined) return { _tag: "None" }
+  return Buffer.byteLength(text) > maxBytes ? { _tag: "TooLarge" } : { _tag: "Json", value: JSON.parse(text) }
 }
 
 /** Convert a core request to the simulator's form. */
-export const toSimulatorRequest = (request: Transport.TransportRequest): SimulatorRequest => {
+export const toSimulatorRequest = (request: Transport.TransportRequest, maxBodyBytes = Number.POSITIVE_INFINITY): SimulatorRequest => {
   const [path = "/", search] = request.path.split("?", 2)
   const query: Record<string, string> = {}
   if (search !== undefined) for (const [k, v] of new URLSearchParams(search)) query[k] = v
   Object.assign(query, request.query)
   const headers: Record<string, string> = {}
   for (const [k, v] of Object.entries(request.headers ?? {})) headers[k.toLowerCase()] = v
-  return { method: request.method, path, query, headers, body: bodyOf(request.body) }
+  return { method: request.method, path, query, headers, body: bodyOf(request.body, maxBodyBytes) }
 }
 
 /** Build the transport over the simulator in context. */
@@ -50,7 +51,7 @@ export const make = (options: Options = {}): Effect.Effect<Transport.Transport["
     const token = randomBytes(24).toString("base64url")
     if (autoAuthorize) yield* simulator.addToken(token)
     const send = (request: Transport.TransportRequest): Effect.Effect<Transport.TransportResponse, Transport.TransportError> => {
-      const converted = toSimulatorRequest(request)
+      const converted = toSimulatorRequest(request, simulator.config.maxBodyBytes)
       const authorized = autoAuthorize && converted.headers["authorization"] === undefined
         ? { ...converted, headers: { ...converted.headers, authorization: `Bearer ${token}` } }
         : converted
