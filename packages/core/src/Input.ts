@@ -24,6 +24,8 @@ export const phoneProblem = (value: string): string | undefined => {
   if (value.trim().length === 0) return "is empty"
   if (value.length > Limits.phoneMaxLength) return `is longer than ${Limits.phoneMaxLength} characters`
   if (!PHONE_CHARS.test(value)) return "may contain only digits, spaces and + ( ) - ."
+  // No dialable format has `..`; in a path segment it invites dot-segment normalisation.
+  if (value.includes("..")) return "may not contain \"..\""
   if (!/\d/.test(value)) return "has no digits"
   return undefined
 }
