@@ -1,0 +1,137 @@
+/**
+ * The Promise facade (`Client.make(layer)`): the operations as Promises, the streams as async
+ * iterators that callers can stop early, rejections that carry the tagged error instance, and
+ * `dispose` releasing the transport.
+ */
+import { describe, expect, it } from "vitest"
+import { Effect, Layer } from "effect"
+import { Client, Errors, Transport } from "@wa-contacts/core"
+import { apiError, checkAnswer, fromFunction, json } from "./support/ScriptedTransport.ts"
+
+const digits = (s: string) => s.replace(/\D/g, "")
+
+/** A legacy server for checks and a 450-entry blocklist; everything else answers 200 {}. */
+const server = () =>
+  fromFunction((request) => {
+    if (request.path === "/v1/contacts") {
+      return checkAnswer(request, (input) => ({ status: "valid", wa_id: digits(input) }), { version: "2.41.3" })
+    }
+    if (request.path === "/v1/contacts/blocklist") {
+      const limit = Number(request.query?.["limit"])
+      const offset = Number(request.query?.["offset"])
+      const n = Math.max(0, Math.min(limit, 450 - offset))
+      return json(200, {
+        contacts: Array.from({ length: n }, (_, i) => ({ wa_id: `${16315550000 + offset + i}@s.whatsapp.net` })),
+        pagination: { limit, offset, total: 450 }
+      })
+    }
+    if (request.path.endsWith("/block")) return apiError(400, 2048, "Not engaged contact", "no message in 24 h")
+    if (request.path.endsWith("/identity") && request.method === "GET") {
+      return json(200, { contacts: { hash: "h", created_timestamp: 1, acknowledged: "false" } })
+    }
+    return json(200, {})
+  })
+
+async function* asyncInputs(inputs: ReadonlyArray<string>) {
+  for (const input of inputs) {
+    await Promise.resolve()
+    yield input
+  }
+}
+
+describe("Client.make: the Promise facade", () => {
+  it("check resolves with one result per input, in order", async () => {
+    const scripted = server()
+    const client = Client.make(scripted.layer, { registeredNumber: "+1 631 555 0000" })
+    const results = await client.check(["+16315551000", "6315551001"])
+    expect(results.map((r) => [r.input, r._tag, r.translated])).toEqual([
+      ["+16315551000", "WhatsAppUser", "+16315551000"],
+      ["6315551001", "WhatsAppUser", "+16315551001"]
+    ])
+    await client.dispose()
+  })
+
+  it("the client's settings apply: apiVersion overrides meta.version", async () => {
+    const client = Client.make(server().layer, { apiVersion: "2.45.1" })
+    const [result] = await client.check(["+16315551000"])
+    expect(result).toMatchObject({ _tag: "Checked", semantics: "repurposed" })
+    await client.dispose()
+  })
+
+  it("checkAll is an async iterator over an iterable input", async () => {
+    const client = Client.make(server().layer)
+    const inputs = ["+16315551000", "+1 631 555 1000", "+16315551001"]
+    const seen: Array<string> = []
+    for await (const result of client.checkAll(inputs, { rateLimit: false })) seen.push(`${result.input}:${result._tag}`)
+    expect(seen).toEqual(["+16315551000:WhatsAppUser", "+1 631 555 1000:WhatsAppUser", "+16315551001:WhatsAppUser"])
+    await client.dispose()
+  })
+
+  it("checkAll accepts an async iterable input", async () => {
+    const scripted = server()
+    const client = Client.make(scripted.layer)
+    const inputs = Array.from({ length: 25 }, (_, i) => `+1631555${String(i).padStart(4, "0")}`)
+    const seen: Array<string> = []
+    for await (const result of client.checkAll(asyncInputs(inputs), { batchSize: 10, rateLimit: false })) seen.push(result.input)
+    expect(seen).toEqual(inputs)
+    expect(scripted.checkBodies().map((b) => b.contacts.length)).toEqual([10, 10, 5])
+    await client.dispose()
+  })
+
+  it("blocklist iterates page by page; `break` stops fetching", async () => {
+    const scripted = server()
+    const client = Client.make(scripted.layer)
+    const first: Array<string> = []
+    for await (const contact of client.blocklist({ pageSize: 200 })) {
+      first.push(contact.waId)
+      if (first.length === 5) break
+    }
+    expect(first).toEqual(["16315550000", "16315550001", "16315550002", "16315550003", "16315550004"])
+    expect(scripted.requests).toHaveLength(1)
+    let all = 0
+    for await (const _ of client.blocklist({ pageSize: 200 })) all++
+    expect(all).toBe(450)
+    expect(scripted.requests).toHaveLength(4)
+    await client.dispose()
+  })
+
+  it("a rejected promise carries the tagged error instance", async () => {
+    const scripted = server()
+    const client = Client.make(scripted.layer)
+    const serverError = await client.block("+16315551000").then(() => undefined, (e: unknown) => e)
+    expect(serverError).toBeInstanceOf(Errors.NotEngaged)
+    expect(serverError).toMatchObject({ _tag: "NotEngaged", status: 400, code: 2048, details: "no message in 24 h" })
+    const inputError = await client.block("+16315551000", { reason: "x".repeat(60) }).then(() => undefined, (e: unknown) => e)
+    expect(inputError).toBeInstanceOf(Errors.InputError)
+    expect((inputError as Errors.InputError)._tag).toBe("InputError")
+    expect(scripted.requests).toHaveLength(1)
+    await client.dispose()
+  })
+
+  it("the other operations resolve", async () => {
+    const client = Client.make(server().layer)
+    await expect(client.unblock("+16315551000")).resolves.toBeUndefined()
+    await expect(client.report("+16315551000", { block: true })).resolves.toBeUndefined()
+    await expect(client.getIdentity("16315551000")).resolves.toEqual({ hash: "h", createdTimestamp: 1, acknowledged: false })
+    await expect(client.acknowledgeIdentity("16315551000", "h")).resolves.toBeUndefined()
+    await expect(client.blocklistPage({ limit: 2 })).resolves.toMatchObject({ contacts: [{ waId: "16315550000" }, { waId: "16315550001" }] })
+    await client.dispose()
+  })
+
+  it("dispose releases the transport layer", async () => {
+    let released = 0
+    const scripted = server()
+    const layer = Layer.effect(
+      Transport.Transport,
+      Effect.gen(function*() {
+        yield* Effect.addFinalizer(() => Effect.sync(() => released++))
+        return yield* Transport.Transport
+      })
+    ).pipe(Layer.provide(scripted.layer))
+    const client = Client.make(layer)
+    await client.unblock("+16315551000")
+    expect(released).toBe(0)
+    await client.dispose()
+    expect(released).toBe(1)
+  })
+})
