@@ -21,6 +21,8 @@ export interface CallObserver {
 export interface CallOptions extends DecodeOptions {
   readonly idempotency: Idempotency
   readonly beforeAttempt?: Effect.Effect<void> | undefined
+  /** Wraps each attempt, e.g. a semaphore's permit so that requests in flight stay bounded. */
+  readonly aroundAttempt?: (<A, E, R>(attempt: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>) | undefined
   readonly observer?: CallObserver | undefined
 }
 
@@ -38,7 +40,8 @@ export const call = <A, I>(
       options.observer?.onRequest?.(request)
       return transport.send(request)
     }).pipe(Effect.flatMap(decodeResponse))
-    const paced = options.beforeAttempt === undefined ? attempt : Effect.andThen(options.beforeAttempt, attempt)
+    const bounded = options.aroundAttempt === undefined ? attempt : options.aroundAttempt(attempt)
+    const paced = options.beforeAttempt === undefined ? bounded : Effect.andThen(options.beforeAttempt, bounded)
     return yield* paced.pipe(
       Effect.retry(retrySchedule(options.idempotency, config.retry, options.observer?.onRetry))
     )

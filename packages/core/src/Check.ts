@@ -10,7 +10,7 @@
  *
  * @since 0.1.0
  */
-import { Duration, Effect, Stream } from "effect"
+import { Duration, Effect, Semaphore, Stream } from "effect"
 import { call, type CallObserver } from "./Call.ts"
 import { ContactsConfig, type ContactsConfigShape } from "./Config.ts"
 import type { ContactsError } from "./Errors.ts"
@@ -54,6 +54,12 @@ export interface CheckStreamOptions extends CheckOptions {
   readonly batchSize?: number | undefined
   /** Requests in flight at once (default 4). */
   readonly concurrency?: number | undefined
+  /**
+   * Batches in progress at once (default 8 × `concurrency`). A batch waiting to re-poll its
+   * `processing` numbers holds no request slot, so later batches start their lookups meanwhile;
+   * this bounds the numbers held in memory.
+   */
+  readonly batchesInProgress?: number | undefined
   /** Client-side limit (default the documented 20/s, bursts of 60); `false` for none. */
   readonly rateLimit?: RateLimitOptions | false | undefined
   /**
@@ -116,11 +122,17 @@ const resolveInputs = (
   inputs: ReadonlyArray<string>,
   options: CheckOptions,
   config: ContactsConfigShape,
-  limiter: RateLimiter
+  limiter: RateLimiter,
+  inFlight: Semaphore.Semaphore | undefined
 ): Effect.Effect<Map<string, Answer>, ContactsError, Transport> =>
   Effect.gen(function*() {
     const stats = options.stats
-    const callOptions = { idempotency: "idempotent" as const, beforeAttempt: limiter.take, observer: stats }
+    const callOptions = {
+      idempotency: "idempotent" as const,
+      beforeAttempt: limiter.take,
+      aroundAttempt: inFlight === undefined ? undefined : inFlight.withPermits(1),
+      observer: stats
+    }
     const answers = new Map<string, Answer>()
     const record = (entries: ReadonlyArray<CheckContact>, semantics: Semantics, asked: ReadonlyArray<string>) => {
       const seen = new Set<string>()
@@ -216,6 +228,8 @@ export const checkStream = <E = never, R = never>(
     const config = yield* ContactsConfig
     const translator = new Translator(config.registeredNumber, options.validity ?? "ambiguous")
     const limiter = options.rateLimit === false ? RateLimit.unlimited : RateLimit.make(options.rateLimit ?? RateLimit.DOCUMENTED)
+    const concurrency = Math.max(1, options.concurrency ?? 4)
+    const inFlight = yield* Semaphore.make(concurrency)
     const answersByKey = new Map<string, Answer>()
     const fallback = configuredSemantics(config)
     const source: Stream.Stream<string, E, R> = Stream.isStream(inputs) ? inputs : Stream.fromIterable(inputs)
@@ -224,7 +238,7 @@ export const checkStream = <E = never, R = never>(
     const resolveGroup = (group: ReadonlyArray<Prepared>) => {
       const firsts = group.filter((p) => p.first)
       if (firsts.length === 0) return Effect.succeed(group)
-      return resolveInputs(firsts.map((p) => p.translation.input), options, config, limiter).pipe(
+      return resolveInputs(firsts.map((p) => p.translation.input), options, config, limiter, inFlight).pipe(
         Effect.map((answers) => {
           for (const p of firsts) answersByKey.set(p.key, answers.get(p.translation.input) ?? { outcome: missing, semantics: fallback })
           return group
@@ -235,7 +249,7 @@ export const checkStream = <E = never, R = never>(
     return source.pipe(
       Stream.map((input) => prepare(translator, input)),
       Stream.grouped(Math.max(1, options.batchSize ?? 500)),
-      Stream.mapEffect(resolveGroup, { concurrency: Math.max(1, options.concurrency ?? 4) }),
+      Stream.mapEffect(resolveGroup, { concurrency: Math.max(1, options.batchesInProgress ?? concurrency * 8) }),
       // After the ordered mapEffect every earlier group is answered, so duplicates of earlier
       // numbers find their answer here.
       Stream.map((group) => group.map((p) => count(stats, toResult(p, answersByKey.get(p.key), fallback)))),
@@ -259,7 +273,7 @@ export const checkBatch = Effect.fnUntraced(function*(inputs: ReadonlyArray<stri
   const config = yield* ContactsConfig
   const translator = new Translator(config.registeredNumber)
   const distinct = [...new Set(inputs)]
-  const answers = yield* resolveInputs(distinct, options, config, RateLimit.unlimited)
+  const answers = yield* resolveInputs(distinct, options, config, RateLimit.unlimited, undefined)
   const fallback = configuredSemantics(config)
   return inputs.map((input) => {
     const t = translator.next(input)
