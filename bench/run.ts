@@ -6,6 +6,7 @@ import { mkdirSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
 import { type Figure, fmt } from "./src/harness.ts"
 import { bulkFigures } from "./src/figures/bulk.ts"
+import { pollingFigure, rateLimitFigure } from "./src/figures/pacing.ts"
 import { translationFigures } from "./src/figures/translation.ts"
 
 const args = process.argv.slice(2)
@@ -17,7 +18,9 @@ const size = { quick }
 type Group = { readonly ids: ReadonlyArray<number>; readonly run: () => Array<Figure> | Promise<Array<Figure>> }
 const groups: Array<Group> = [
   { ids: [1, 2], run: () => translationFigures(size) },
-  { ids: [3, 4], run: () => bulkFigures(size) }
+  { ids: [3, 4], run: () => bulkFigures(size) },
+  { ids: [5], run: async () => [await rateLimitFigure(size)] },
+  { ids: [8], run: async () => [await pollingFigure(size)] }
 ]
 
 const figures: Array<Figure> = []
