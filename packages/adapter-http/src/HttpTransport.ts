@@ -29,25 +29,10 @@ export const INSECURE_WARNING =
  */
 const withHeaders = (headers: Settings["headers"]): Undici.Dispatcher.DispatcherComposeInterceptor => (dispatch) =>
 (options, handler) => {
-  const merged = toRecord(options.headers)
+  // effect's undici client passes the request's headers as a record.
+  const merged = { ...(options.headers as Record<string, string | Array<string> | undefined> | null | undefined) }
   for (const [name, value] of headers) merged[name] = Redacted.value(value)
   return dispatch({ ...options, headers: merged }, handler)
-}
-
-type HeaderRecord = Record<string, string | Array<string> | undefined>
-
-/** undici's three header forms (effect's client passes a record) as a record. */
-const toRecord = (given: Undici.Dispatcher.DispatchOptions["headers"]): HeaderRecord => {
-  if (given == null) return {}
-  if (!(Symbol.iterator in given)) return { ...(given as HeaderRecord) }
-  const record: HeaderRecord = {}
-  const items = Array.from(given as Iterable<string | readonly [string, string | Array<string> | undefined]>)
-  for (let i = 0; i < items.length; i++) {
-    const item = items[i]!
-    if (typeof item === "string") record[item.toLowerCase()] = items[++i] as string
-    else record[item[0].toLowerCase()] = item[1]
-  }
-  return record
 }
 
 /** The undici agent for this server: its own connection pool, trusting only what the settings say. */
@@ -96,9 +81,6 @@ const toHttpRequest = (baseUrl: string, request: Transport.TransportRequest) => 
     : HttpClientRequest.setBody(http, HttpBody.text(JSON.stringify(request.body), "application/json"))
 }
 
-const bearer = (request: HttpClientRequest.HttpClientRequest, token: Redacted.Redacted<string>) =>
-  HttpClientRequest.bearerToken(request, token)
-
 /** The request was never sent when the login before it failed, whatever the login's own flags say. */
 const beforeSending = (error: Transport.TransportError) =>
   new Transport.TransportError({
@@ -114,12 +96,33 @@ const sendWithSession = (session: Session, exchange: Exchange) =>
   Effect.gen(function*() {
     const login = yield* Effect.mapError(session.current, beforeSending)
     if (login._tag === "Refused") return login.response
-    const response = yield* exchange(bearer(http, login.grant.token))
+    const response = yield* exchange(HttpClientRequest.bearerToken(http, login.grant.token))
     if (response.status !== 401) return response
     const renewed = yield* Effect.mapError(session.renew(login.grant), beforeSending)
     if (renewed._tag === "Refused") return renewed.response
-    return yield* exchange(bearer(http, renewed.grant.token))
+    return yield* exchange(HttpClientRequest.bearerToken(http, renewed.grant.token))
   })
+
+type Authorized = (
+  http: HttpClientRequest.HttpClientRequest
+) => Effect.Effect<Transport.TransportResponse, Transport.TransportError>
+
+/** How requests are authorised: a login session, a fixed token, or nothing (a gateway's API key). */
+const authorization = Effect.fnUntraced(function*(settings: Settings, exchange: Exchange) {
+  const { baseUrl, credentials, token } = settings
+  if (credentials !== undefined) {
+    const session = yield* makeSession({
+      loginUrl: `${baseUrl}/v1/users/login`,
+      credentials,
+      token,
+      refreshMargin: settings.refreshMargin,
+      exchange
+    })
+    return sendWithSession(session, exchange) satisfies Authorized
+  }
+  if (token !== undefined) return ((http) => exchange(HttpClientRequest.bearerToken(http, token))) satisfies Authorized
+  return exchange satisfies Authorized
+})
 
 /**
  * Build the transport's `send` for one server. Fails with `HttpConfigError` when a setting cannot
@@ -131,45 +134,19 @@ export const make = Effect.fnUntraced(function*(
   const settings = yield* resolveSettings(config)
   if (settings.insecure) yield* Effect.logWarning(INSECURE_WARNING)
   const exchange = makeExchange(yield* makeClient(settings), settings)
-  const { baseUrl, credentials, token } = settings
-
-  let authorized: (http: HttpClientRequest.HttpClientRequest) => Effect.Effect<
-    Transport.TransportResponse,
-    Transport.TransportError
-  >
-  if (credentials !== undefined) {
-    const session = yield* makeSession({
-      loginUrl: `${baseUrl}/v1/users/login`,
-      credentials,
-      token,
-      refreshMargin: settings.refreshMargin,
-      exchange
-    })
-    authorized = sendWithSession(session, exchange)
-  } else if (token !== undefined) {
-    authorized = (http) => exchange(bearer(http, token))
-  } else {
-    authorized = exchange
-  }
-
+  const authorized: Authorized = yield* authorization(settings, exchange)
   return Transport.Transport.of({
     send: (request) =>
-      Effect.suspend(() => {
-        let http: HttpClientRequest.HttpClientRequest
-        try {
-          http = toHttpRequest(baseUrl, request)
-        } catch (cause) {
-          return Effect.fail(
-            new Transport.TransportError({
-              reason: "Other",
-              retryable: false,
-              requestSent: false,
-              message: `${request.method} ${request.path}: the body is not JSON-serialisable (${String(cause)})`
-            })
-          )
-        }
-        return authorized(http)
-      })
+      Effect.try({
+        try: () => toHttpRequest(settings.baseUrl, request),
+        catch: (cause) =>
+          new Transport.TransportError({
+            reason: "Other",
+            retryable: false,
+            requestSent: false,
+            message: `${request.method} ${request.path}: the body is not JSON-serialisable (${String(cause)})`
+          })
+      }).pipe(Effect.flatMap(authorized))
   })
 })
 

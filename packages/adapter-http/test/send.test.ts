@@ -72,6 +72,19 @@ describe("route shapes", () => {
     }))
 })
 
+describe("requests that cannot be sent", () => {
+  it.live("a body that is not JSON-serialisable → TransportError Other, not sent, nothing reaches the server", () =>
+    Effect.gen(function*() {
+      const server = yield* echoServer
+      const send = (yield* transport({ baseUrl: server.url, token: "t" })).send
+      const error = yield* Effect.flip(send(request("POST", "/v1/contacts", { body: { contacts: [1n] } })))
+      assert.strictEqual(error.reason, "Other")
+      assert.isFalse(error.requestSent)
+      assert.isFalse(error.retryable)
+      assert.strictEqual(server.requests.length, 0)
+    }))
+})
+
 describe("headers", () => {
   it.live("bearer token, user agent, accept, extra (API-key) headers and the core's own headers", () =>
     Effect.gen(function*() {

@@ -75,8 +75,10 @@ export const makeSession = Effect.fnUntraced(function*(options: SessionOptions) 
     serial: 0
   })
 
-  const isFresh = (grant: Grant | undefined) =>
-    Effect.map(Clock.currentTimeMillis, (now) => grant !== undefined && (grant.renewAt === undefined || now < grant.renewAt))
+  /** The state's token if it may still be used now. */
+  const freshGrant = ({ grant }: State) =>
+    Effect.map(Clock.currentTimeMillis, (now) =>
+      grant !== undefined && (grant.renewAt === undefined || now < grant.renewAt) ? grant : undefined)
 
   // The login body is bytes with a content type that effect's request inspection does not decode,
   // so a new password cannot show up when a request is printed.
@@ -150,25 +152,25 @@ export const makeSession = Effect.fnUntraced(function*(options: SessionOptions) 
     return refused(first)
   })
 
-  const current: Session["current"] = Effect.flatMap(SynchronizedRef.get(state), (snapshot) =>
-    Effect.flatMap(isFresh(snapshot.grant), (fresh): Effect.Effect<Login, Transport.TransportError> =>
-      fresh
-        ? Effect.succeed({ _tag: "Granted", grant: snapshot.grant! })
-        : SynchronizedRef.modifyEffect(state, (latest) =>
-          // Whoever held the lock before us may have logged in already.
-          Effect.flatMap(isFresh(latest.grant), (fresh) =>
-            fresh ? Effect.succeed([{ _tag: "Granted", grant: latest.grant! }, latest] as const) : login(latest)))
-    ))
-
-  const renew: Session["renew"] = (stale) =>
+  /**
+   * Under the lock, so that one login serves everyone waiting: keep the token in place if it is
+   * fresh and `reusable`, else log in.
+   */
+  const loginUnless = (reusable: (grant: Grant) => boolean) =>
     SynchronizedRef.modifyEffect(state, (latest) =>
-      Effect.flatMap(
-        isFresh(latest.grant),
-        (fresh) =>
-          fresh && latest.grant!.serial !== stale.serial
-            ? Effect.succeed([{ _tag: "Granted", grant: latest.grant! } as Login, latest] as const)
-            : login(latest)
-      ))
+      Effect.flatMap(freshGrant(latest), (grant) =>
+        grant !== undefined && reusable(grant)
+          ? Effect.succeed([{ _tag: "Granted", grant } satisfies Login, latest] as const)
+          : login(latest)))
+
+  // The fast path reads without the lock; only a missing or stale token queues for a login.
+  const current: Session["current"] = Effect.flatMap(
+    Effect.flatMap(SynchronizedRef.get(state), freshGrant),
+    (grant) => grant !== undefined ? Effect.succeed({ _tag: "Granted", grant }) : loginUnless(() => true)
+  )
+
+  // A token newer than the one that got the 401 was issued by another request's login meanwhile.
+  const renew: Session["renew"] = (stale) => loginUnless((grant) => grant.serial !== stale.serial)
 
   return { current, renew } satisfies Session
 })
