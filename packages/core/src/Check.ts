@@ -259,8 +259,9 @@ export const checkStream = <E = never, R = never>(
 
 /**
  * Check one batch: the inputs are validated (a bad one fails with `InputError` before anything is
- * sent) and sent as given, in one request, then polled as the `no_wait` recipe says. Duplicates
- * are sent once. Results are in input order.
+ * sent) and sent as given, in one request, then polled as the `no_wait` recipe says. Inputs that
+ * are the same number (the same string, or another format of it) are sent once and share the
+ * answer. Results are in input order.
  */
 export const checkBatch = Effect.fnUntraced(function*(inputs: ReadonlyArray<string>, options: CheckOptions = {}) {
   for (const input of inputs) {
@@ -272,11 +273,12 @@ export const checkBatch = Effect.fnUntraced(function*(inputs: ReadonlyArray<stri
   if (inputs.length === 0) return []
   const config = yield* ContactsConfig
   const translator = new Translator(config.registeredNumber)
-  const distinct = [...new Set(inputs)]
-  const answers = yield* resolveInputs(distinct, options, config, RateLimit.unlimited, undefined)
+  const prepared = inputs.map((input) => prepare(translator, input))
+  // Only the first input of each number is sent (the usage policy: never check a number twice);
+  // inputs that translate to the same number share its answer, as in `checkStream`.
+  const firsts = prepared.filter((p) => p.first)
+  const answers = yield* resolveInputs(firsts.map((p) => p.translation.input), options, config, RateLimit.unlimited, undefined)
+  const answersByKey = new Map(firsts.map((p) => [p.key, answers.get(p.translation.input)] as const))
   const fallback = configuredSemantics(config)
-  return inputs.map((input) => {
-    const t = translator.next(input)
-    return count(options.stats, toResult({ translation: t, key: t.key, first: t.first, rejected: undefined }, answers.get(input), fallback))
-  })
+  return prepared.map((p) => count(options.stats, toResult(p, answersByKey.get(p.key), fallback)))
 })

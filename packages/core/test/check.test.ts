@@ -120,6 +120,18 @@ describe("the first request (spec §2 request fields)", () => {
       expect(results[1]!.warnings.map((w) => w.code)).toContain("DUPLICATE")
     }))
 
+  it.effect("another format of the same number is not sent again: it shares the answer", () =>
+    Effect.gen(function*() {
+      const server = fromFunction((request) => checkAnswer(request, () => ({ status: "valid", wa_id: "16315551000" }), { version: "2.41.3" }))
+      const results = yield* run(server, Check.checkBatch(["+1 631 555 1000", "+16315551000", "(631) 555-1000"]), { registeredNumber: "+1 631 555 0000" })
+      expect(server.checkBodies().map((b) => b.contacts)).toEqual([["+1 631 555 1000"]])
+      expect(results.map((r) => [r.input, r._tag])).toEqual([
+        ["+1 631 555 1000", "WhatsAppUser"],
+        ["+16315551000", "WhatsAppUser"],
+        ["(631) 555-1000", "WhatsAppUser"]
+      ])
+    }))
+
   it.effect("an empty batch sends nothing", () =>
     Effect.gen(function*() {
       const server = fromFunction((request) => checkAnswer(request, () => ({ status: "failed" })))
