@@ -20,6 +20,7 @@ export interface CallObserver {
 /** Hooks that can wrap each attempt (a rate limiter's wait). */
 export interface CallOptions extends DecodeOptions {
   readonly idempotency: Idempotency
+  /** Runs before each attempt (retries included), inside `aroundAttempt`: a rate limiter's wait. */
   readonly beforeAttempt?: Effect.Effect<void> | undefined
   /** Wraps each attempt, e.g. a semaphore's permit so that requests in flight stay bounded. */
   readonly aroundAttempt?: (<A, E, R>(attempt: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>) | undefined
@@ -40,9 +41,11 @@ export const call = <A, I>(
       options.observer?.onRequest?.(request)
       return transport.send(request)
     }).pipe(Effect.flatMap(decodeResponse))
-    const bounded = options.aroundAttempt === undefined ? attempt : options.aroundAttempt(attempt)
-    const paced = options.beforeAttempt === undefined ? bounded : Effect.andThen(options.beforeAttempt, bounded)
-    return yield* paced.pipe(
+    const paced = options.beforeAttempt === undefined ? attempt : Effect.andThen(options.beforeAttempt, attempt)
+    // The rate limiter's slot is taken inside the permit: a slot reserved while waiting for a
+    // permit would be spent late, and requests let go together would burst past the bucket.
+    const bounded = options.aroundAttempt === undefined ? paced : options.aroundAttempt(paced)
+    return yield* bounded.pipe(
       Effect.retry(retrySchedule(options.idempotency, config.retry, options.observer?.onRetry))
     )
   })

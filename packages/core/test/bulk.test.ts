@@ -182,3 +182,28 @@ describe("a consumer that stops early", () => {
       expect(pulled).toBeLessThan(10_000)
     }))
 })
+
+describe("rate limit and concurrency together", () => {
+  it.effect("requests held back by the concurrency bound do not burst past the bucket when they are let go", () =>
+    Effect.gen(function*() {
+      const inputs = Array.from({ length: 200 }, (_, i) => `+1631555${pad(i)}`)
+      // The first requests stall for a second, so later batches queue up behind the bound.
+      const server = fromFunction((request, index) =>
+        Effect.as(
+          Effect.sleep(index < 4 ? 1_000 : 1),
+          checkAnswer(request, (input) => ({ status: "valid", wa_id: digits(input) }), { version: "2.41.3" })
+        )
+      )
+      const results = yield* collect(
+        server,
+        Check.checkStream(inputs, { batchSize: 1, concurrency: 4, rateLimit: { requestsPerSecond: 20, burst: 60 } })
+      )
+      expect(results).toHaveLength(200)
+      const times = server.requests.map((r) => r.at)
+      for (let i = 0; i < times.length; i++) {
+        for (let j = i + 1; j < times.length; j++) {
+          expect(j - i).toBeLessThanOrEqual(59 + (times[j]! - times[i]!) / 50)
+        }
+      }
+    }))
+})
