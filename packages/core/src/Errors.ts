@@ -176,4 +176,5 @@ export const SNIPPET_LENGTH = 200
 export const malformed = (status: number, text: string): MalformedResponse =>
   new MalformedResponse({ status, snippet: text.slice(0, SNIPPET_LENGTH), length: text.length })
 
+/** No HTTP response at all (defined with the `Transport` port, re-exported here with the other errors). */
 export { TransportError }

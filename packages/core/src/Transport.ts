@@ -47,6 +47,7 @@ export const TransportFailureReason = Schema.Literals([
   "InvalidUrl",
   "Other"
 ])
+/** The decoded form of `TransportFailureReason`. */
 export type TransportFailureReason = typeof TransportFailureReason.Type
 
 /**

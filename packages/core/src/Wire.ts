@@ -12,6 +12,7 @@ export const Meta = Schema.Struct({
   api_status: Schema.optionalKey(Schema.String),
   version: Schema.optionalKey(Schema.String)
 })
+/** The decoded form of `Meta`. */
 export type Meta = typeof Meta.Type
 
 /** One entry of the envelope's `errors`. The field is `details` (plural); `href` is optional. */
@@ -21,6 +22,7 @@ export const ErrorEntry = Schema.Struct({
   details: Schema.optionalKey(Schema.String),
   href: Schema.optionalKey(Schema.String)
 })
+/** The decoded form of `ErrorEntry`. */
 export type ErrorEntry = typeof ErrorEntry.Type
 
 /** The envelope every response may carry. `errors` is present only on failure. */
@@ -28,6 +30,7 @@ export const Envelope = Schema.Struct({
   meta: Schema.optionalKey(Meta),
   errors: Schema.optionalKey(Schema.Array(ErrorEntry))
 })
+/** The decoded form of `Envelope`. */
 export type Envelope = typeof Envelope.Type
 
 // ---------------------------------------------------------------------------------------------
@@ -35,6 +38,7 @@ export type Envelope = typeof Envelope.Type
 
 /** `blocking`: `wait` answers when every number is final; `no_wait` (the default) answers at once. */
 export const Blocking = Schema.Literals(["wait", "no_wait"])
+/** The decoded form of `Blocking`. */
 export type Blocking = typeof Blocking.Type
 
 /** The body of a check. */
@@ -43,10 +47,12 @@ export const CheckRequest = Schema.Struct({
   contacts: Schema.Array(Schema.String),
   force_check: Schema.optionalKey(Schema.Boolean)
 })
+/** The decoded form of `CheckRequest`. */
 export type CheckRequest = typeof CheckRequest.Type
 
 /** A raw status as the server sends it; its meaning depends on the server's version. */
 export const CheckStatus = Schema.Literals(["processing", "valid", "invalid", "failed"])
+/** The decoded form of `CheckStatus`. */
 export type CheckStatus = typeof CheckStatus.Type
 
 /** One entry of a check response: the input as sent, its status, and a wa_id when there is one. */
@@ -55,6 +61,7 @@ export const CheckContact = Schema.Struct({
   status: CheckStatus,
   wa_id: Schema.optionalKey(Schema.String)
 })
+/** The decoded form of `CheckContact`. */
 export type CheckContact = typeof CheckContact.Type
 
 /** The body of a successful check (HTTP 200, also when some entries are still `processing`). */
@@ -62,6 +69,7 @@ export const CheckResponse = Schema.Struct({
   meta: Schema.optionalKey(Meta),
   contacts: Schema.Array(CheckContact)
 })
+/** The decoded form of `CheckResponse`. */
 export type CheckResponse = typeof CheckResponse.Type
 
 // ---------------------------------------------------------------------------------------------
@@ -69,6 +77,7 @@ export type CheckResponse = typeof CheckResponse.Type
 
 /** The body of `POST /v1/contacts/{phone}/block`. */
 export const BlockRequest = Schema.Struct({ reason: Schema.optionalKey(Schema.String) })
+/** The decoded form of `BlockRequest`. */
 export type BlockRequest = typeof BlockRequest.Type
 
 /** The body of `POST /v1/contacts/{phone}/report`. */
@@ -77,12 +86,14 @@ export const ReportRequest = Schema.Struct({
   block: Schema.optionalKey(Schema.Boolean),
   message_id: Schema.optionalKey(Schema.String)
 })
+/** The decoded form of `ReportRequest`. */
 export type ReportRequest = typeof ReportRequest.Type
 
 const NonNegativeInt = Schema.Int.check(Schema.isGreaterThanOrEqualTo(0))
 
 /** `pagination` of a blocklist page. */
 export const Pagination = Schema.Struct({ limit: NonNegativeInt, offset: NonNegativeInt, total: NonNegativeInt })
+/** The decoded form of `Pagination`. */
 export type Pagination = typeof Pagination.Type
 
 /** The body of `GET /v1/contacts/blocklist`: JIDs such as `16315551000@s.whatsapp.net`. */
@@ -91,6 +102,7 @@ export const BlocklistResponse = Schema.Struct({
   contacts: Schema.Array(Schema.Struct({ wa_id: Schema.String })),
   pagination: Pagination
 })
+/** The decoded form of `BlocklistResponse`. */
 export type BlocklistResponse = typeof BlocklistResponse.Type
 
 // ---------------------------------------------------------------------------------------------
@@ -116,10 +128,12 @@ export const IdentityResponse = Schema.Struct({
     acknowledged: Acknowledged
   })
 })
+/** The decoded form of `IdentityResponse`. */
 export type IdentityResponse = typeof IdentityResponse.Type
 
 /** The body of `PUT …/identity`. */
 export const IdentityAckRequest = Schema.Struct({ hash: Schema.String })
+/** The decoded form of `IdentityAckRequest`. */
 export type IdentityAckRequest = typeof IdentityAckRequest.Type
 
 /** A success that carries no data (block, unblock, report, identity PUT): `null`, `{}` or an envelope. */
@@ -130,6 +144,7 @@ export const Acknowledgement = Schema.NullOr(Envelope)
 
 /** The body of a login: empty, or a new password for the first login. */
 export const LoginRequest = Schema.Struct({ new_password: Schema.optionalKey(Schema.String) })
+/** The decoded form of `LoginRequest`. */
 export type LoginRequest = typeof LoginRequest.Type
 
 /** The vendor's `expires_after`: `YYYY-MM-DD HH:MM:SS+00:00` (a space, not `T`). */
@@ -142,6 +157,7 @@ export const LoginResponse = Schema.Struct({
   meta: Schema.optionalKey(Meta),
   users: Schema.NonEmptyArray(Schema.Struct({ token: Schema.String, expires_after: ExpiresAfter }))
 })
+/** The decoded form of `LoginResponse`. */
 export type LoginResponse = typeof LoginResponse.Type
 
 /** Milliseconds since the epoch of an `expires_after`, or `undefined` when it does not parse. */
