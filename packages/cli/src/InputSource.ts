@@ -9,7 +9,7 @@
 import { parse as parseCsv } from "csv-parse"
 import { Effect, Stream } from "effect"
 import * as fs from "node:fs"
-import type { Readable } from "node:stream"
+import { pipeline, Readable } from "node:stream"
 import { type Exit, usage } from "./ExitCode.ts"
 
 /** One input: its value, its line in the file (`undefined` for arguments), and why it is unusable, if it is. */
@@ -69,18 +69,23 @@ async function* plainLines(source: AsyncIterable<string>): AsyncGenerator<Readon
   let rest = ""
   let line = 0
   let chunk: Array<InputItem> = []
-  for await (const text of source) {
-    const parts = (rest + text).split("\n")
-    rest = parts.pop() ?? ""
-    for (const part of parts) {
-      line++
-      const value = (line === 1 ? part.replace(/^\uFEFF/, "") : part).replace(/\r$/, "").trim()
-      if (value.length > 0) chunk.push(item(value, line))
+  try {
+    for await (const text of source) {
+      const parts = (rest + text).split("\n")
+      rest = parts.pop() ?? ""
+      for (const part of parts) {
+        line++
+        const value = (line === 1 ? part.replace(/^\uFEFF/, "") : part).replace(/\r$/, "").trim()
+        if (value.length > 0) chunk.push(item(value, line))
+      }
+      if (chunk.length >= CHUNK) {
+        yield chunk
+        chunk = []
+      }
     }
-    if (chunk.length >= CHUNK) {
-      yield chunk
-      chunk = []
-    }
+  } catch (error) {
+    if (chunk.length > 0) yield chunk
+    throw error
   }
   line++
   const last = (line === 1 ? rest.replace(/^\uFEFF/, "") : rest).replace(/\r$/, "").trim()
@@ -107,34 +112,42 @@ const columnPicker = (column: string, header: ReadonlyArray<string>, label: stri
   return { index, skipFirst: true }
 }
 
-async function* csvCells(source: Readable, column: string, label: string): AsyncGenerator<ReadonlyArray<InputItem>> {
-  const parser = source.pipe(parseCsv({
+async function* csvCells(source: AsyncIterable<string>, column: string, label: string): AsyncGenerator<ReadonlyArray<InputItem>> {
+  const parser = parseCsv({
     bom: true,
     info: true,
     relax_column_count: true,
     relax_quotes: true,
     skip_empty_lines: true
-  }))
+  })
+  // The parser reports every error through its own iteration; pipeline only tears down.
+  pipeline(Readable.from(source), parser, () => {})
   let picked: { readonly index: number; readonly skipFirst: boolean } | undefined
   let chunk: Array<InputItem> = []
-  for await (const entry of parser as AsyncIterable<{ readonly record: ReadonlyArray<string>; readonly info: { readonly lines: number } }>) {
-    const { record, info } = entry
-    if (picked === undefined) {
-      picked = columnPicker(column, record, label)
-      if (picked.skipFirst) continue
+  try {
+    for await (const entry of parser as AsyncIterable<{ readonly record: ReadonlyArray<string>; readonly info: { readonly lines: number } }>) {
+      const { record, info } = entry
+      if (picked === undefined) {
+        picked = columnPicker(column, record, label)
+        if (picked.skipFirst) continue
+      }
+      const cell = record[picked.index]
+      const line = info.lines
+      if (cell === undefined) {
+        chunk.push({ line, value: "", problem: `line ${line}: no column ${picked.index + 1} (the row has ${record.length})` })
+      } else {
+        const value = cell.trim()
+        if (value.length > 0) chunk.push(item(value, line))
+      }
+      if (chunk.length >= CHUNK) {
+        yield chunk
+        chunk = []
+      }
     }
-    const cell = record[picked.index]
-    const line = info.lines
-    if (cell === undefined) {
-      chunk.push({ line, value: "", problem: `line ${line}: no column ${picked.index + 1} (the row has ${record.length})` })
-    } else {
-      const value = cell.trim()
-      if (value.length > 0) chunk.push(item(value, line))
-    }
-    if (chunk.length >= CHUNK) {
-      yield chunk
-      chunk = []
-    }
+  } catch (error) {
+    // What was read before the error is checked first: nothing read is lost.
+    if (chunk.length > 0) yield chunk
+    throw error
   }
   if (chunk.length > 0) yield chunk
 }
@@ -182,11 +195,15 @@ export const open = (options: InputOptions): Effect.Effect<Input, Exit> =>
     const source: Readable = file === "-" ? (options.stdin ?? (() => process.stdin))() : fs.createReadStream(file)
     source.setEncoding("utf8")
     let bytes = 0
-    source.on("data", (text: string) => {
-      bytes += Buffer.byteLength(text)
-    })
+    // Counted as the text is consumed (a `data` listener would start the flow before anyone reads).
+    async function* counted(): AsyncGenerator<string> {
+      for await (const text of source as AsyncIterable<string>) {
+        bytes += Buffer.byteLength(text)
+        yield text
+      }
+    }
     let failure: Exit | undefined
-    const chunks = column === undefined ? plainLines(source) : csvCells(source, column, label)
+    const chunks = column === undefined ? plainLines(counted()) : csvCells(counted(), column, label)
     const items = Stream.fromAsyncIterable(chunks, (cause) => describeReadError(label, cause)).pipe(
       Stream.flattenIterable,
       // A read error must not lose what was read before it: end here, report after the check.
