@@ -28,13 +28,19 @@ export interface ContactsClient {
     inputs: Iterable<string> | AsyncIterable<string>,
     options?: CheckStreamOptions
   ) => AsyncIterable<CheckResult>
+  /** Block a contact (it must have messaged the business in the last 24 h). */
   readonly block: (phone: string, options?: { readonly reason?: string }) => Promise<void>
+  /** Unblock a contact; unblocking one that is not blocked succeeds. */
   readonly unblock: (phone: string) => Promise<void>
+  /** One page of the blocklist (`limit` 1..200, default 100; `offset` >= 0). */
   readonly blocklistPage: (options?: { readonly limit?: number; readonly offset?: number }) => Promise<Contacts.BlocklistPage>
   /** The whole blocklist, page by page as you iterate; `break` stops fetching. */
   readonly blocklist: (options?: { readonly pageSize?: number }) => AsyncIterable<Contacts.BlockedContact>
+  /** Report a contact; not retried when the server may have processed it. */
   readonly report: (phone: string, options?: Contacts.ReportOptions) => Promise<void>
+  /** A contact's latest identity. */
   readonly getIdentity: (waId: string) => Promise<Contacts.Identity>
+  /** Acknowledge a contact's latest identity (`hash` from `getIdentity`). */
   readonly acknowledgeIdentity: (waId: string, hash: string) => Promise<void>
   /** Release the transport (connections, timers). */
   readonly dispose: () => Promise<void>
