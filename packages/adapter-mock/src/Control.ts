@@ -90,15 +90,14 @@ export const statsJson = (stats: SimulatorStats) => ({
   now: stats.now
 })
 
-/** The `/_simulator/…` routes (segments after the prefix); `undefined` when none matches. */
+/** The `/_simulator/…` routes (segments after the prefix); 404 when none matches. */
 export const controlRoute = (
   store: Store,
   request: SimulatorRequest,
   segments: ReadonlyArray<string>,
   now: number
-): { readonly label: string; readonly response: SimulatorResponse } => {
+): SimulatorResponse => {
   const name = segments.join("/")
-  const label = `${request.method} /_simulator/${name}`
   const run = (method: string, f: () => unknown): SimulatorResponse => {
     if (request.method !== method) {
       return failure(store.config.version, apiError(405, 1000, `Method ${request.method} not allowed here`))
@@ -112,31 +111,28 @@ export const controlRoute = (
   }
   switch (name) {
     case "users":
-      return { label, response: run("POST", () => {
+      return run("POST", () => {
         const { users } = decode(UsersBody, request.body)
         return { added: addUsers(store, users.map((u) => (u.wa_id === undefined ? { number: u.number } : { number: u.number, waId: u.wa_id }))) }
-      }) }
+      })
     case "inbound":
-      return { label, response: run("POST", () => {
+      return run("POST", () => {
         const body = decode(InboundBody, request.body)
         return { message_id: recordInbound(store, body.from, now, body.message_id) }
-      }) }
+      })
     case "identity-change":
-      return { label, response: run("POST", () => ({ hash: changeIdentity(store, decode(IdentityChangeBody, request.body).wa_id, now) })) }
+      return run("POST", () => ({ hash: changeIdentity(store, decode(IdentityChangeBody, request.body).wa_id, now) }))
     case "faults":
-      return { label, response: run("POST", () => ({ faults: Faults.toJson(setFaults(store, Faults.fromJson(decode(Faults.FaultsPatchJson, request.body)), now)) })) }
+      return run("POST", () => ({ faults: Faults.toJson(setFaults(store, Faults.fromJson(decode(Faults.FaultsPatchJson, request.body)), now)) }))
     case "clock":
-      return { label, response: run("POST", () => {
+      return run("POST", () => {
         const advance = Math.round(decode(ClockBody, request.body).advance_seconds * 1000)
         store.offsetMs += advance
         return { now: now + advance }
-      }) }
+      })
     case "state":
-      return { label, response: run("GET", () => statsJson(store.stats(now))) }
+      return run("GET", () => statsJson(store.stats(now)))
     default:
-      return {
-        label: "unknown",
-        response: failure(store.config.version, apiError(404, 1006, `No control route /_simulator/${name}`))
-      }
+      return failure(store.config.version, apiError(404, 1006, `No control route /_simulator/${name}`))
   }
 }

@@ -148,9 +148,11 @@ export const make = Effect.fnUntraced(function*(
     Effect.gen(function*() {
       const start = yield* now
       const segments = segmentsOf(request.path)
-      const { label, response } = segments[0] === "_simulator" && resolved.control
-        ? Control.controlRoute(store, request, segments.slice(1), start)
-        : yield* answerV1(request, segments, start)
+      // The control surface is not counted: the counts describe the API traffic under test.
+      if (segments[0] === "_simulator" && resolved.control) {
+        return Control.controlRoute(store, request, segments.slice(1), start)
+      }
+      const { label, response } = yield* answerV1(request, segments, start)
       store.count(label, statusOf(response))
       if ((store.requests.get(label) ?? 0) % 4096 === 0) store.lookups.sweep(start)
       return response
