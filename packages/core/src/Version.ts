@@ -20,7 +20,9 @@ export interface Version {
  */
 export type Semantics = "legacy" | "repurposed" | "unknown"
 
-const pattern = /^\s*[vV]?(\d+)(?:\.(\d+))?(?:\.(\d+))?/
+// Major and minor are required, and nothing but a pre-release or build suffix may follow: a sloppy
+// parse ("2.x" read as 2.0.0) would pick the legacy reading, the one that trusts wa_ids.
+const pattern = /^\s*[vV]?(\d+)\.(\d+)(?:\.(\d+))?(?:[-+][0-9A-Za-z.-]*)?\s*$/
 
 /** Parse `2.41.3`, `v2.45.1`, `2.43`; `undefined` for anything else. */
 export const parseVersion = (text: string): Version | undefined => {

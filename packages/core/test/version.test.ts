@@ -11,12 +11,14 @@ describe("parsing a server version", () => {
     ["v2.45.1", { major: 2, minor: 45, patch: 1 }],
     ["V2.45.1", { major: 2, minor: 45, patch: 1 }],
     ["2.43", { major: 2, minor: 43, patch: 0 }],
-    ["2.100.0", { major: 2, minor: 100, patch: 0 }]
+    ["2.100.0", { major: 2, minor: 100, patch: 0 }],
+    [" 2.41.3 ", { major: 2, minor: 41, patch: 3 }],
+    ["2.45.1-beta.2", { major: 2, minor: 45, patch: 1 }]
   ])("%s", (text, expected) => {
     expect(Version.parseVersion(text)).toEqual(expected)
   })
 
-  it.each(["", "garbage", "v", "latest", "x2.41.3"])("%j is not a version", (text) => {
+  it.each(["", "garbage", "v", "latest", "x2.41.3", "2", "v2", "2.x", "2.4x", "2.41.3.7", "2.41.3 beta"])("%j is not a version", (text) => {
     expect(Version.parseVersion(text)).toBeUndefined()
   })
 })
@@ -37,8 +39,9 @@ describe("the boundary: < 2.43 legacy, >= 2.43 repurposed, compared numerically"
     expect(Version.resolveSemantics(undefined, text)).toBe(semantics)
   })
 
-  it("garbage or nothing reported is unknown", () => {
+  it("garbage or nothing reported is unknown, never legacy", () => {
     expect(Version.resolveSemantics(undefined, "garbage")).toBe("unknown")
+    expect(Version.resolveSemantics(undefined, "2.x")).toBe("unknown")
     expect(Version.resolveSemantics(undefined, undefined)).toBe("unknown")
   })
 })
