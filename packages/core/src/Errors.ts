@@ -151,8 +151,10 @@ export const fromStatus = (
   }
   const retry = retryAfterMillis === undefined ? {} : { retryAfterMillis }
   const Class = byCode[fields.code]
-  if (Class === RateLimited || (Class === undefined && status === 429)) return new RateLimited({ ...fields, ...retry })
-  if (Class === Overloaded || (Class === undefined && status === 503)) return new Overloaded({ ...fields, ...retry })
+  // A 429 or 503 without a specific code (none, 1000 or an unknown one) is still transient.
+  const generic = Class === undefined || Class === ApiError
+  if (Class === RateLimited || (generic && status === 429)) return new RateLimited({ ...fields, ...retry })
+  if (Class === Overloaded || (generic && status === 503)) return new Overloaded({ ...fields, ...retry })
   if (Class !== undefined) return new Class(fields)
   if (status === 401) return new Unauthorized(fields)
   if (status === 404) return new NotFound(fields)

@@ -108,6 +108,18 @@ describe("Client.make: the Promise facade", () => {
     await client.dispose()
   })
 
+  it("checkAll rejects with the tagged error when the server refuses the check", async () => {
+    const client = Client.make(fromFunction(() => apiError(400, 1009, "Parameter value is not valid")).layer)
+    const seen: Array<unknown> = []
+    const error = await (async () => {
+      for await (const result of client.checkAll(["+16315551000"], { rateLimit: false })) seen.push(result)
+    })().then(() => undefined, (e: unknown) => e)
+    expect(seen).toHaveLength(0)
+    expect(error).toBeInstanceOf(Errors.InvalidParameter)
+    expect(error).toMatchObject({ _tag: "InvalidParameter", code: 1009 })
+    await client.dispose()
+  })
+
   it("the other operations resolve", async () => {
     const client = Client.make(server().layer)
     await expect(client.unblock("+16315551000")).resolves.toBeUndefined()

@@ -28,7 +28,10 @@ describe("status + code → tagged error (spec §5 table)", () => {
     [400, 1028, "identity change requires acknowledgement", Errors.IdentityAckRequired],
     [400, 1000, "Generic error", Errors.ApiError],
     [500, 1000, "Generic error", Errors.ApiError],
-    [400, 4242, "Some code not in the table", Errors.ApiError]
+    [400, 4242, "Some code not in the table", Errors.ApiError],
+    [429, 1000, "Generic error", Errors.RateLimited],
+    [503, 1000, "Generic error", Errors.Overloaded],
+    [503, 4242, "Some code not in the table", Errors.Overloaded]
   ] as const
 
   it.each(rows)("HTTP %i, code %i (%s)", (status, code, title, Class) => {
