@@ -21,7 +21,8 @@ import * as RateLimit from "./RateLimit.ts"
 import * as Requests from "./Requests.ts"
 import { type CheckResult, interpret, type Outcome } from "./Result.ts"
 import type { Transport } from "./Transport.ts"
-import { type Translation, Translator, type Validity } from "./Translation.ts"
+import { type Answer, AnswerTable } from "./internal/AnswerTable.ts"
+import { dedupKey, type Translation, Translator, type Validity, type Warning } from "./Translation.ts"
 import { resolveSemantics, type Semantics } from "./Version.ts"
 import { type Blocking, type CheckContact, CheckResponse } from "./Wire.ts"
 
@@ -101,12 +102,6 @@ export class CheckStats implements CallObserver {
   }
 }
 
-/** The answer for one distinct number. */
-interface Answer {
-  readonly outcome: Outcome
-  readonly semantics: Semantics
-}
-
 const DEFAULT_MAX_WAIT = Duration.seconds(60)
 
 const millis = (input: Duration.Input | undefined, fallback: Duration.Duration): number =>
@@ -182,13 +177,20 @@ interface Prepared {
   readonly rejected: string | undefined
 }
 
-const prepare = (translator: Translator, input: string): Prepared => {
+const DUPLICATE: Warning = { code: "DUPLICATE", message: "the same number as an earlier input: it is checked once" }
+
+const prepare = (translator: Translator, seen: AnswerTable, input: string): Prepared => {
   const rejected = phoneProblem(input)
   if (rejected !== undefined) {
     return { translation: { input, translated: undefined, valid: false, warnings: [] }, key: "", first: false, rejected }
   }
-  const t = translator.next(input)
-  return { translation: t, key: t.key, first: t.first, rejected: undefined }
+  const translation = translator.translate(input)
+  const key = dedupKey(translation)
+  if (seen.has(key)) {
+    return { translation: { ...translation, warnings: [...translation.warnings, DUPLICATE] }, key, first: false, rejected: undefined }
+  }
+  seen.markPending(key)
+  return { translation, key, first: true, rejected: undefined }
 }
 
 const toResult = (p: Prepared, answer: Answer | undefined, fallback: Semantics): CheckResult => {
@@ -214,8 +216,9 @@ const count = (stats: CheckStats | undefined, result: CheckResult): CheckResult 
 
 /**
  * Check any number of inputs as a `Stream` of results: exactly one per input, in input order.
- * Memory holds one answer per distinct number (to answer later duplicates) and the batches in
- * flight; the inputs themselves are consumed as a stream.
+ * Memory holds one compact entry per distinct number (to answer later duplicates: about 12 bytes
+ * for an E.164 number, see `internal/AnswerTable.ts`) and the batches in progress; the inputs
+ * themselves are consumed as a stream.
  *
  * Fails with the first non-transient error (or a transient one whose retries ran out); results
  * emitted before that stand.
@@ -230,7 +233,7 @@ export const checkStream = <E = never, R = never>(
     const limiter = options.rateLimit === false ? RateLimit.unlimited : RateLimit.make(options.rateLimit ?? RateLimit.DOCUMENTED)
     const concurrency = Math.max(1, options.concurrency ?? 4)
     const inFlight = yield* Semaphore.make(concurrency)
-    const answersByKey = new Map<string, Answer>()
+    const answersByKey = new AnswerTable()
     const fallback = configuredSemantics(config)
     const source: Stream.Stream<string, E, R> = Stream.isStream(inputs) ? inputs : Stream.fromIterable(inputs)
     const stats = options.stats
@@ -247,7 +250,7 @@ export const checkStream = <E = never, R = never>(
     }
 
     return source.pipe(
-      Stream.map((input) => prepare(translator, input)),
+      Stream.map((input) => prepare(translator, answersByKey, input)),
       Stream.grouped(Math.max(1, options.batchSize ?? 500)),
       Stream.mapEffect(resolveGroup, { concurrency: Math.max(1, options.batchesInProgress ?? concurrency * 8) }),
       // After the ordered mapEffect every earlier group is answered, so duplicates of earlier
@@ -273,7 +276,8 @@ export const checkBatch = Effect.fnUntraced(function*(inputs: ReadonlyArray<stri
   if (inputs.length === 0) return []
   const config = yield* ContactsConfig
   const translator = new Translator(config.registeredNumber)
-  const prepared = inputs.map((input) => prepare(translator, input))
+  const seen = new AnswerTable()
+  const prepared = inputs.map((input) => prepare(translator, seen, input))
   // Only the first input of each number is sent (the usage policy: never check a number twice);
   // inputs that translate to the same number share its answer, as in `checkStream`.
   const firsts = prepared.filter((p) => p.first)

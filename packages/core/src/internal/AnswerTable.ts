@@ -1,0 +1,160 @@
+/**
+ * The bulk check's memory of every distinct number it has seen, and the answer for it, kept
+ * compact so that a check of millions of numbers stays within a flat, small heap: a number in
+ * E.164 form is a float64 key in an open-addressing table (about 12 bytes an entry instead of
+ * ~250 for a `Map` of strings to objects), and its answer a small integer code. Only answers that
+ * do not follow from the number itself (a wa_id that differs from its digits) and inputs that are
+ * not E.164 numbers fall back to a `Map`.
+ *
+ * @internal
+ */
+import type { Outcome, WaId } from "../Result.ts"
+import { untrusted } from "../Result.ts"
+import type { Semantics } from "../Version.ts"
+
+/** The answer for one distinct number. */
+export interface Answer {
+  readonly outcome: Outcome
+  readonly semantics: Semantics
+}
+
+const SEMANTICS: ReadonlyArray<Semantics> = ["legacy", "repurposed", "unknown"]
+const PENDING = 1
+// Codes of outcomes that can be rebuilt from the number's digits alone.
+const Code = {
+  UserDigits: 2,
+  CheckedDigits: 3,
+  CheckedNone: 4,
+  Invalid: 5,
+  InvalidAnomaly: 6,
+  FailedServer: 7,
+  FailedMissing: 8,
+  ProcessingDigits: 9,
+  ProcessingNone: 10
+} as const
+const FAILED_SERVER = "the server's check failed"
+const MISSING = "the server's answer did not include this number"
+
+const codeOf = (outcome: Outcome, digits: string): number | undefined => {
+  switch (outcome._tag) {
+    case "WhatsAppUser":
+      return outcome.waId === digits ? Code.UserDigits : undefined
+    case "Checked":
+      return outcome.waIdHint === undefined ? Code.CheckedNone : outcome.waIdHint.hint === digits ? Code.CheckedDigits : undefined
+    case "NotWhatsAppUser":
+      return outcome.anomaly ? Code.InvalidAnomaly : Code.Invalid
+    case "Failed":
+      return outcome.cause === "server" && outcome.detail === FAILED_SERVER ? Code.FailedServer
+        : outcome.cause === "missing" && outcome.detail === MISSING ? Code.FailedMissing : undefined
+    case "Processing":
+      return outcome.waIdHint === undefined ? Code.ProcessingNone : outcome.waIdHint.hint === digits ? Code.ProcessingDigits : undefined
+  }
+}
+
+const outcomeOf = (code: number, digits: string): Outcome => {
+  switch (code) {
+    case Code.UserDigits:
+      return { _tag: "WhatsAppUser", waId: digits as WaId }
+    case Code.CheckedDigits:
+      return { _tag: "Checked", waIdHint: untrusted(digits) }
+    case Code.CheckedNone:
+      return { _tag: "Checked", waIdHint: undefined }
+    case Code.Invalid:
+      return { _tag: "NotWhatsAppUser", anomaly: false }
+    case Code.InvalidAnomaly:
+      return { _tag: "NotWhatsAppUser", anomaly: true }
+    case Code.FailedServer:
+      return { _tag: "Failed", cause: "server", detail: FAILED_SERVER }
+    case Code.FailedMissing:
+      return { _tag: "Failed", cause: "missing", detail: MISSING }
+    case Code.ProcessingDigits:
+      return { _tag: "Processing", waIdHint: untrusted(digits) }
+    default:
+      return { _tag: "Processing", waIdHint: undefined }
+  }
+}
+
+// Digit strings without a leading zero and at most 15 long (E.164's maximum) are exact doubles,
+// and distinct strings give distinct numbers.
+const E164 = /^\+[1-9]\d{0,14}$/
+
+/** Distinct numbers seen by a bulk check, each pending or answered. */
+export class AnswerTable {
+  private keys = new Float64Array(1024)
+  private values = new Int32Array(1024)
+  private size = 0
+  /** Keys that are not E.164 numbers, and answers that need more than a code. */
+  private readonly other = new Map<string, Answer | typeof PENDING>()
+
+  /** Whether `key` was seen (pending or answered). */
+  has(key: string): boolean {
+    return E164.test(key) ? this.values[this.slot(Number(key.slice(1)))]! !== 0 : this.other.has(key)
+  }
+
+  /** Remember `key` as sent and not answered yet. */
+  markPending(key: string): void {
+    if (!E164.test(key)) {
+      this.other.set(key, PENDING)
+      return
+    }
+    this.put(Number(key.slice(1)), PENDING)
+  }
+
+  /** Record the answer for `key`. */
+  set(key: string, answer: Answer): void {
+    const digits = key.slice(1)
+    const code = E164.test(key) ? codeOf(answer.outcome, digits) : undefined
+    if (code === undefined) {
+      this.other.set(key, answer)
+      if (E164.test(key)) this.put(Number(digits), -1)
+      return
+    }
+    this.put(Number(digits), code * 4 + SEMANTICS.indexOf(answer.semantics))
+  }
+
+  /** The answer for `key`, if it has one. */
+  get(key: string): Answer | undefined {
+    if (E164.test(key)) {
+      const value = this.values[this.slot(Number(key.slice(1)))]!
+      if (value === 0 || value === PENDING) return undefined
+      if (value === -1) return this.other.get(key) as Answer
+      return { outcome: outcomeOf(value >> 2, key.slice(1)), semantics: SEMANTICS[value & 3]! }
+    }
+    const answer = this.other.get(key)
+    return answer === PENDING ? undefined : answer
+  }
+
+  private slot(k: number): number {
+    const mask = this.keys.length - 1
+    // Multiplicative hashing of the low and high halves of the number.
+    let i = (Math.imul((k % 4294967296) | 0, 0x9e3779b1) ^ Math.imul((k / 4294967296) | 0, 0x85ebca6b)) & mask
+    while (this.keys[i] !== 0 && this.keys[i] !== k) i = (i + 1) & mask
+    return i
+  }
+
+  private put(k: number, value: number): void {
+    let i = this.slot(k)
+    if (this.keys[i] === 0) {
+      if ((this.size + 1) * 2 > this.keys.length) {
+        this.grow()
+        i = this.slot(k)
+      }
+      this.keys[i] = k
+      this.size++
+    }
+    this.values[i] = value
+  }
+
+  private grow(): void {
+    const { keys, values } = this
+    this.keys = new Float64Array(keys.length * 2)
+    this.values = new Int32Array(values.length * 2)
+    for (let i = 0; i < keys.length; i++) {
+      const k = keys[i]!
+      if (k === 0) continue
+      const j = this.slot(k)
+      this.keys[j] = k
+      this.values[j] = values[i]!
+    }
+  }
+}
