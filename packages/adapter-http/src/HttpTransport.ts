@@ -35,20 +35,29 @@ const withHeaders = (headers: Settings["headers"]): Undici.Dispatcher.Dispatcher
   return dispatch({ ...options, headers: merged }, handler)
 }
 
-/** The undici agent for this server: its own connection pool, trusting only what the settings say. */
-const makeClient = (settings: Settings): Effect.Effect<HttpClient.HttpClient, never, Scope.Scope> =>
-  Effect.flatMap(
-    NodeHttpClient.makeDispatcherOptions({
-      connect: {
-        ...(settings.ca === undefined ? {} : { ca: settings.ca }),
-        ...(settings.insecure ? { rejectUnauthorized: false } : {})
-      }
-    }),
-    (agent) => {
-      const dispatcher = settings.headers.length === 0 ? agent : agent.compose(withHeaders(settings.headers))
-      return Effect.provideService(NodeHttpClient.makeUndici, NodeHttpClient.Dispatcher, dispatcher)
-    }
+const loadUndici = Effect.promise(() => import("@effect/platform-node/Undici"))
+
+/** A proxy agent tunnelling to the server, with the server's TLS settings on the tunnel. */
+const makeProxyAgent = (url: Redacted.Redacted<string>, tls: { readonly ca?: string; readonly rejectUnauthorized?: boolean }) =>
+  Effect.acquireRelease(
+    Effect.map(loadUndici, (undici) => new undici.ProxyAgent({ uri: Redacted.value(url), requestTls: { ...tls } })),
+    (agent) => Effect.promise(() => agent.destroy())
   )
+
+/** The undici agent for this server: its own connection pool, trusting only what the settings say. */
+const makeClient = (settings: Settings): Effect.Effect<HttpClient.HttpClient, never, Scope.Scope> => {
+  const tls = {
+    ...(settings.ca === undefined ? {} : { ca: settings.ca }),
+    ...(settings.insecure ? { rejectUnauthorized: false } : {})
+  }
+  const agent: Effect.Effect<Undici.Dispatcher, never, Scope.Scope> = settings.proxy === undefined
+    ? NodeHttpClient.makeDispatcherOptions({ connect: tls })
+    : makeProxyAgent(settings.proxy, tls)
+  return Effect.flatMap(agent, (agent) => {
+    const dispatcher = settings.headers.length === 0 ? agent : agent.compose(withHeaders(settings.headers))
+    return Effect.provideService(NodeHttpClient.makeUndici, NodeHttpClient.Dispatcher, dispatcher)
+  })
+}
 
 /** Send one request and read its whole body, within the timeout, as a core response. */
 const makeExchange = (client: HttpClient.HttpClient, settings: Settings): Exchange => {

@@ -53,6 +53,11 @@ export interface HttpTransportConfig {
    * Values are treated as secrets: they never appear in logs, errors or traces.
    */
   readonly headers?: Readonly<Record<string, Secret>> | undefined
+  /**
+   * An HTTP proxy to tunnel through (`http://proxy:3128`, credentials in the URL allowed: it is
+   * treated as a secret). Not read from `HTTPS_PROXY`: set it explicitly (`WA_PROXY`).
+   */
+  readonly proxy?: Secret | undefined
   /** The `User-Agent` header. Default `wa-contacts/<version>`. */
   readonly userAgent?: string | undefined
   /** How long before `expires_after` a token is renewed. Default 5 minutes. */
@@ -85,6 +90,7 @@ const timeoutConfig = Config.Duration("WA_TIMEOUT").pipe(
  * | `WA_INSECURE` | `insecure` (`true`/`false`, `1`/`0`, `yes`/`no`) |
  * | `WA_TIMEOUT` | `timeout` (`"10 seconds"`, or milliseconds) |
  * | `WA_HEADERS` | `headers` (`"X-Api-Key=…,X-Other=…"`) |
+ * | `WA_PROXY` | `proxy` |
  * | `WA_USER_AGENT` | `userAgent` |
  */
 export const fromEnv: Config.Config<HttpTransportConfig> = Config.all({
@@ -103,5 +109,6 @@ export const fromEnv: Config.Config<HttpTransportConfig> = Config.all({
       )
     )
   ),
+  proxy: optional(Config.Redacted("WA_PROXY")),
   userAgent: optional(Config.String("WA_USER_AGENT"))
 })

@@ -138,14 +138,17 @@ describe("layer and layerConfig", () => {
         WA_PASSWORD: "pw-Lm4k",
         WA_USERNAME: "admin",
         WA_TIMEOUT: "1500",
-        WA_HEADERS: "D360-API-KEY=k"
+        WA_HEADERS: "D360-API-KEY=k",
+        WA_PROXY: "http://u:proxy-Pw7@proxy:3128"
       })
       assert.isTrue(Redacted.isRedacted(config.token))
       assert.isTrue(Redacted.isRedacted(config.password))
       assert.isTrue(Redacted.isRedacted(config.headers?.["D360-API-KEY"]))
+      assert.isTrue(Redacted.isRedacted(config.proxy))
       assert.strictEqual(Duration.toMillis(Duration.fromInputUnsafe(config.timeout!)), 1500)
       assert.notInclude(JSON.stringify(config), "tok-Zq9x")
       assert.notInclude(JSON.stringify(config), "pw-Lm4k")
+      assert.notInclude(JSON.stringify(config), "proxy-Pw7")
       const minimal = yield* read({ WA_BASE_URL: "https://coreapp:9090", WA_TIMEOUT: "10 seconds" })
       assert.strictEqual(Duration.toMillis(Duration.fromInputUnsafe(minimal.timeout!)), 10_000)
       assert.isUndefined(minimal.username)

@@ -35,6 +35,8 @@ export interface Settings {
   /** Headers sent with every request, lower-case names; values stay redacted until sent. */
   readonly headers: ReadonlyArray<readonly [name: string, value: Redacted.Redacted<string>]>
   readonly userAgent: string
+  /** The proxy URL (it may carry credentials). */
+  readonly proxy: Redacted.Redacted<string> | undefined
 }
 
 const fail = (setting: string, message: string) => Effect.fail(new HttpConfigError({ setting, message }))
@@ -117,6 +119,15 @@ const credentials = (config: HttpTransportConfig): Result.Result<Credentials | u
   })
 }
 
+const proxy = (config: HttpTransportConfig): Effect.Effect<Redacted.Redacted<string> | undefined, HttpConfigError> => {
+  if (config.proxy === undefined) return Effect.succeed(undefined)
+  const url = redacted(config.proxy)
+  const protocol = URL.parse(Redacted.value(url))?.protocol
+  // The URL may hold credentials: never repeat it.
+  if (protocol !== "http:" && protocol !== "https:") return fail("proxy", "the proxy must be an http:// or https:// URL")
+  return Effect.succeed(url)
+}
+
 /** Check and normalise a configuration; reads the CA file when `ca` is a path. */
 export const resolveSettings = Effect.fnUntraced(function*(config: HttpTransportConfig) {
   const baseUrl = yield* Effect.fromResult(validateBaseUrl(config.baseUrl))
@@ -131,6 +142,7 @@ export const resolveSettings = Effect.fnUntraced(function*(config: HttpTransport
     ca: yield* certificates(config.ca),
     insecure: config.insecure === true,
     headers: yield* headers(config, token !== undefined || login !== undefined),
-    userAgent: config.userAgent?.trim() || `wa-contacts/${version}`
+    userAgent: config.userAgent?.trim() || `wa-contacts/${version}`,
+    proxy: yield* proxy(config)
   } satisfies Settings
 })
