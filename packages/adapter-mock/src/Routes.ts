@@ -92,7 +92,7 @@ const check: Handler = (store, request, _params, now) => {
     })
     return ok(store.config.version, { contacts })
   }
-  const until = Math.max(now, ...entries.map((e) => e.lookup?.readyAt ?? now))
+  const until = entries.reduce((latest, e) => Math.max(latest, e.lookup?.readyAt ?? now), now)
   return body.value.wait && until > now ? { _tag: "Wait", until, resume: answer } : answer(now)
 }
 
@@ -149,7 +149,7 @@ const report: Handler = (store, request, [phone], now) => {
 }
 
 const identityOf = (store: Store, raw: string) => {
-  const waId = store.directory.hasWaId(raw) ? raw : store.resolveContact(raw)
+  const waId = store.resolveContact(raw)
   return waId === undefined ? undefined : { waId, identity: store.directory.identity(waId) }
 }
 

@@ -6,8 +6,8 @@
  * @since 0.1.0
  */
 import { NodeHttpServer, NodeHttpServerRequest } from "@effect/platform-node"
-import { Context, Effect, Layer } from "effect"
-import { HttpServer, HttpServerRequest, HttpServerResponse } from "effect/http"
+import { ByteSize, Context, Effect, Layer } from "effect"
+import { HttpIncomingMessage, HttpServer, HttpServerRequest, HttpServerResponse } from "effect/http"
 import type { ServeError } from "effect/http/HttpServerError"
 import { createServer as createHttpServer, type Server } from "node:http"
 import { createServer as createHttpsServer } from "node:https"
@@ -46,6 +46,8 @@ const readBody = (request: HttpServerRequest.HttpServerRequest, maxBytes: number
         return { _tag: "NotJson", text }
       }
     }),
+    // A chunked body has no declared length: the reader stops at the limit.
+    Effect.provideService(HttpIncomingMessage.MaxBodySize, ByteSize.bytes(maxBytes)),
     Effect.catch(() => Effect.succeed<RequestBody>({ _tag: "TooLarge" }))
   )
 }

@@ -112,6 +112,16 @@ describe("HTTP server: every route (spec §2–4)", () => {
       const huge = await call(url, "POST", "/v1/contacts", { contacts: ["+16315551000"], pad: "x".repeat(1024 * 1024) })
       expect(huge.status).toBe(400)
       expect(huge.json.errors[0].code).toBe(1009)
+      // A chunked body (no Content-Length) is cut at the limit too.
+      const chunks = new ReadableStream({
+        start(controller) {
+          for (let i = 0; i < 40; i++) controller.enqueue(new TextEncoder().encode("x".repeat(64 * 1024)))
+          controller.close()
+        }
+      })
+      const chunked = await fetch(`${url}/v1/contacts`, { method: "POST", headers: auth, body: chunks, duplex: "half" } as RequestInit)
+      expect(chunked.status).toBe(400)
+      expect(((await chunked.json()) as any).errors[0].code).toBe(1009)
       const missing = await call(url, "POST", "/v1/contacts", {})
       expect(missing.json.errors[0].code).toBe(1008)
       const unknown = await call(url, "GET", "/v1/whatever")
