@@ -59,13 +59,25 @@ export type CallingCode = string & { readonly CallingCode: unique symbol }
  */
 export const callingCodeOf = (registeredNumber: string): CallingCode | undefined => {
   const trimmed = registeredNumber.trim()
-  if (!trimmed.startsWith("+")) {
-    // A bare calling code ("91", "+91") is accepted too.
-    return /^\d{1,3}$/.test(trimmed) ? (trimmed as CallingCode) : undefined
-  }
-  if (/^\+\d{1,3}$/.test(trimmed)) return trimmed.slice(1) as CallingCode
+  // A bare calling code ("91", "+91") is accepted too, when it is a real one.
+  const bare = /^\+?(\d{1,3})$/.exec(trimmed)
+  if (bare !== null) return isKnownCallingCode(bare[1]!) ? (bare[1] as CallingCode) : undefined
+  if (!trimmed.startsWith("+")) return undefined
   const parsed = parsePhoneNumberFromString(trimmed)
   return parsed === undefined ? undefined : (parsed.countryCallingCode as CallingCode)
+}
+
+/**
+ * Whether libphonenumber knows the calling code: a parse with an unknown default calling code
+ * ("999", "0") throws, and nothing in the core may throw.
+ */
+const isKnownCallingCode = (code: string): boolean => {
+  try {
+    parsePhoneNumberFromString("2345678", { defaultCallingCode: code })
+    return true
+  } catch {
+    return false
+  }
 }
 
 const NON_DIGITS = /\D/g

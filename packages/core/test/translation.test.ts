@@ -40,8 +40,14 @@ describe("the registered number's calling code", () => {
     expect(Translation.callingCodeOf(registered)).toBe(code)
   })
 
-  it.each(["", "abc", "6315551000"])("%j has none", (registered) => {
+  it.each(["", "abc", "6315551000", "999", "+999", "0", "+0", "+", "+999 123 4567"])("%j has none", (registered) => {
     expect(Translation.callingCodeOf(registered)).toBeUndefined()
+  })
+
+  it("a misconfigured registered number does not make translation throw", () => {
+    const translator = new Translation.Translator("999")
+    expect(translator.callingCode).toBeUndefined()
+    expect(translator.next("6315551002").warnings.map((w) => w.code)).toContain("UNKNOWN_REGISTERED_NUMBER")
   })
 })
 
