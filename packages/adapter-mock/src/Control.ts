@@ -127,7 +127,7 @@ export const controlRoute = (
     case "clock":
       return run("POST", () => {
         const advance = Math.round(decode(ClockBody, request.body).advance_seconds * 1000)
-        store.offsetMs += advance
+        store.advance(advance)
         return { now: now + advance }
       })
     case "state":

@@ -100,12 +100,19 @@ export const make = Effect.fnUntraced(function*(
   const now = Effect.map(Clock.currentTimeMillis, (ms) => ms + store.offsetMs)
   const version = resolved.version
 
-  // Sleep on the Clock until the simulator's time reaches `until` (advanceClock may get there first).
+  // Resumes when `advance` moves the simulator's time.
+  const wakeOnAdvance = Effect.callback<void>((resume) => {
+    const wake = () => resume(Effect.void)
+    store.sleepers.add(wake)
+    return Effect.sync(() => store.sleepers.delete(wake))
+  })
+
+  // Sleep on the Clock until the simulator's time reaches `until`.
   const sleepUntil = (until: number) =>
     Effect.gen(function*() {
       let current = yield* now
       while (current < until) {
-        yield* Effect.sleep(Duration.millis(until - current))
+        yield* Effect.raceFirst(Effect.sleep(Duration.millis(until - current)), wakeOnAdvance)
         current = yield* now
       }
       return current
@@ -117,8 +124,7 @@ export const make = Effect.fnUntraced(function*(
     let at = start
     const fault = takeFault(store)
     if (fault === "slow") {
-      yield* Effect.sleep(Duration.millis(store.faults.slowMs))
-      at = yield* now
+      at = yield* sleepUntil(start + store.faults.slowMs)
     } else if (fault !== undefined) {
       return { label, response: fault }
     }
@@ -168,9 +174,7 @@ export const make = Effect.fnUntraced(function*(
     recordInbound: (from, options) => withNow((at) => Control.recordInbound(store, from, at, options?.messageId)),
     changeIdentity: (waId) => withNow((at) => Control.changeIdentity(store, waId, at)),
     setFaults: (patch) => Effect.map(now, (at) => Control.setFaults(store, patch, at)),
-    advanceClock: (duration) => Effect.sync(() => {
-      store.offsetMs += Duration.toMillis(duration)
-    }),
+    advanceClock: (duration) => Effect.sync(() => store.advance(Duration.toMillis(duration))),
     addToken: (token) => Effect.sync(() => store.accounts.addStaticToken(token)),
     state: Effect.map(now, (at) => store.stats(at))
   })

@@ -45,6 +45,8 @@ export class Store {
   bucket: TokenBucket | undefined
   /** Added to `Clock` time: how far `advanceClock` moved the simulator's time. */
   offsetMs = 0
+  /** Wakers of requests sleeping until some simulator time (see `advance`). */
+  readonly sleepers = new Set<() => void>()
   malformedIndex = 0
   readonly requests = new Map<string, number>()
   readonly responses = new Map<string, number>()
@@ -92,6 +94,15 @@ export class Store {
     const { number, possible } = translate(raw, this.callingCode)
     if (number === undefined || !possible) return undefined
     return this.directory.waIdOf(number) ?? number.slice(1)
+  }
+
+  /**
+   * Move the simulator's time forward and wake sleeping requests, so that they see the new time
+   * at once instead of after their Clock sleep (over HTTP that sleep is real).
+   */
+  advance(ms: number): void {
+    this.offsetMs += Math.max(0, ms)
+    for (const wake of [...this.sleepers]) wake()
   }
 
   /** Keep the bucket in step with the `rateLimit` switch. */

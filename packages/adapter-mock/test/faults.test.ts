@@ -218,3 +218,16 @@ describe("control in code: advanceClock and state", () => {
       expect(error._tag).toBe("SimulatorError")
     }))
 })
+
+describe("control in code: advanceClock wakes requests that wait", () => {
+  it.effect("a wait check returns as soon as advanceClock passes its lookups' latency", () =>
+    Effect.gen(function*() {
+      const simulator = yield* Simulator.Simulator
+      const fiber = yield* Effect.forkChild(check(["+16315551000"], { blocking: "wait" }))
+      yield* TestClock.adjust(0)
+      expect(fiber.pollUnsafe()).toBeUndefined()
+      yield* simulator.advanceClock("1 hour")
+      const { body } = yield* Fiber.join(fiber)
+      expect(body.contacts[0].status).toBe("valid")
+    }).pipe(Effect.provide(SimulatorTransport.layer({ lookupLatencyMs: 3_600_000 }))))
+})

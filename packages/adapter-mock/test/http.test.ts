@@ -153,6 +153,17 @@ describe("HTTP server: the /_simulator control surface", () => {
       expect(state.json.responses["200"]).toBe(2)
     }))
 
+  it.live("advancing the clock releases a waiting check at once", () =>
+    withServer(cfg({ lookupLatencyMs: 600_000 }), async (url) => {
+      const started = Date.now()
+      const waiting = call(url, "POST", "/v1/contacts", { contacts: ["+16315551000"], blocking: "wait" })
+      await new Promise((resolve) => setTimeout(resolve, 50))
+      expect((await call(url, "POST", "/_simulator/clock", { advance_seconds: 600 }, {})).status).toBe(200)
+      const answer = await waiting
+      expect(answer.json.contacts).toEqual([{ input: "+16315551000", status: "valid", wa_id: "16315551000" }])
+      expect(Date.now() - started).toBeLessThan(5_000)
+    }))
+
   it.live("faults are decoded strictly: unknown keys and wrong types are 400", () =>
     withServer(cfg(), async (url) => {
       for (const body of [{ overloaded: 1 }, { overloaded_next: "1" }, { overloaded_next: -1 }, { lookup_failure_rate: 2 }, { rate_limit: true }, "nope"]) {
