@@ -25,8 +25,9 @@ const TRANSIENT_STATUSES = new Set([429, 500, 502, 503, 504])
 
 /**
  * Whether `error` is worth retrying. Rate limiting and overload mean the server did not process
- * the request, so any call may be repeated; an internal error, a proxy's error page or a lost
- * connection after sending may hide a processed request, so only idempotent calls are repeated.
+ * the request, so any call may be repeated; an internal error, a proxy's error page, a 2xx whose
+ * body is cut short or a lost connection after sending may hide a processed request, so only
+ * idempotent calls are repeated.
  */
 export const isTransient = (error: ContactsError, idempotency: Idempotency): boolean => {
   const repeatable = idempotency === "idempotent"
@@ -37,7 +38,9 @@ export const isTransient = (error: ContactsError, idempotency: Idempotency): boo
     case "InternalError":
       return repeatable
     case "MalformedResponse":
-      return repeatable && TRANSIENT_STATUSES.has(error.status)
+      // A 2xx whose body is cut short or not JSON is a broken exchange (a connection lost mid-body,
+      // a proxy page): safe to repeat when the call is idempotent, like a lost connection.
+      return repeatable && (TRANSIENT_STATUSES.has(error.status) || (error.status >= 200 && error.status < 300))
     case "TransportError":
       return error.retryable && (repeatable || !error.requestSent)
     default:

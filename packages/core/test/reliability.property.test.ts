@@ -178,3 +178,13 @@ describe("hostile phone inputs are refused before any request", () => {
     }), { numRuns: RUNS })
   })
 })
+
+describe("a 2xx with a broken body (truncated, HTML) is retried when the call is idempotent", () => {
+  it("Policy.isTransient", async () => {
+    const { Policy } = await import("@wa-contacts/core")
+    const truncated = Errors.malformed(200, "{\"meta\":{\"api_status\":\"stable\"},\"contacts\":[{\"input\":\"+1631")
+    expect(Policy.isTransient(truncated, "idempotent")).toBe(true)
+    expect(Policy.isTransient(truncated, "not-idempotent")).toBe(false)
+    expect(Policy.isTransient(Errors.malformed(404, "<html>"), "idempotent")).toBe(false)
+  })
+})
