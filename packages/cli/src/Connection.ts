@@ -7,7 +7,7 @@
  * @since 0.1.0
  */
 import type { Transport } from "@wa-contacts/core"
-import { Config, Effect, Layer, Option, type Redacted } from "effect"
+import { Config, Effect, Layer, Option, Redacted } from "effect"
 import { Flag } from "effect/cli"
 import { describe } from "./ErrorMessage.ts"
 import { type Exit, usage } from "./ExitCode.ts"
@@ -81,9 +81,43 @@ export interface ConnectionOptions {
   readonly allUsers: boolean
 }
 
-/** The secrets among the options, for redaction. */
-export const secretsOf = (options: ConnectionOptions): ReadonlyArray<Redacted.Redacted<string>> =>
-  [...Option.toArray(options.token), ...Option.toArray(options.password)]
+/** Credentials written into the base URL (`https://user:pass@host`), which must never be echoed. */
+const urlCredentials = (baseUrl: Option.Option<string>): { readonly username?: string; readonly password?: string } => {
+  if (Option.isNone(baseUrl)) return {}
+  try {
+    const url = new URL(baseUrl.value)
+    return {
+      ...(url.username === "" ? {} : { username: decodeURIComponent(url.username) }),
+      ...(url.password === "" ? {} : { password: decodeURIComponent(url.password) })
+    }
+  } catch {
+    return {}
+  }
+}
+
+/** The secrets among the options (token, password, a password in the base URL), for redaction. */
+export const secretsOf = (options: ConnectionOptions): ReadonlyArray<string | Redacted.Redacted<string>> => {
+  const inUrl = urlCredentials(options.baseUrl).password
+  return [
+    ...Option.toArray(options.token),
+    ...Option.toArray(options.password),
+    ...(inUrl === undefined ? [] : [inUrl, encodeURIComponent(inUrl)])
+  ]
+}
+
+/** The base URL without credentials, and the credentials it held (flags win over them). */
+const splitBaseUrl = (raw: string): Effect.Effect<{ readonly url: string; readonly username?: string; readonly password?: string }, Exit> => {
+  let url: URL
+  try {
+    url = new URL(raw)
+  } catch {
+    return Effect.fail(usage("--base-url / WA_BASE_URL is not a URL (expected e.g. https://coreapp:9090)"))
+  }
+  const credentials = urlCredentials(Option.some(raw))
+  url.username = ""
+  url.password = ""
+  return Effect.succeed({ url: url.href.replace(/\/$/, ""), ...credentials })
+}
 
 /** The message when there is no server to talk to. */
 export const NO_SERVER =
@@ -137,12 +171,13 @@ export const layer = (options: ConnectionOptions): Layer.Layer<Transport.Transpo
       }), (error) => `--mock: ${describe(error)}`)
     }
     const { HttpTransport } = yield* Effect.promise(() => import("@wa-contacts/adapter-http"))
-    const username = Option.getOrUndefined(options.username)
-    const password = Option.getOrUndefined(options.password)
+    const base = yield* splitBaseUrl(Option.getOrThrow(options.baseUrl))
+    const username = Option.getOrUndefined(options.username) ?? base.username
+    const password = Option.getOrUndefined(options.password) ?? (base.password === undefined ? undefined : Redacted.make(base.password))
     const token = Option.getOrUndefined(options.token)
     const ca = Option.getOrUndefined(options.caFile)
     return orUsage(HttpTransport.layer({
-      baseUrl: Option.getOrThrow(options.baseUrl),
+      baseUrl: base.url,
       ...(token === undefined ? {} : { token }),
       ...(username === undefined ? {} : { username }),
       ...(password === undefined ? {} : { password }),

@@ -1,0 +1,104 @@
+/**
+ * The built executable as a real process: `node packages/cli/dist/wa-contacts.js` (build it first:
+ * `pnpm --filter @wa-contacts/cli build`; the root test script does), and `mock serve` on
+ * 127.0.0.1 with a free port.
+ */
+import { type ChildProcess, spawn } from "node:child_process"
+import * as fs from "node:fs"
+import * as path from "node:path"
+
+/** The built bin. */
+export const BIN = path.join(import.meta.dirname, "..", "..", "dist", "wa-contacts.js")
+
+/** Whether the bin has been built. */
+export const built = (): boolean => fs.existsSync(BIN)
+
+/** What a process printed and how it ended. */
+export interface Ran {
+  readonly code: number | null
+  readonly signal: NodeJS.Signals | null
+  readonly stdout: string
+  readonly stderr: string
+  readonly ms: number
+}
+
+/** The environment for a run: no WA_* settings leak in from the caller's environment. */
+export const cleanEnv = (extra: Record<string, string> = {}): NodeJS.ProcessEnv => {
+  const env: NodeJS.ProcessEnv = {}
+  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith("WA_")) env[k] = v
+  return { ...env, NO_COLOR: "1", ...extra }
+}
+
+/** Run `wa-contacts ...args` to completion. */
+export const waBin = (
+  args: ReadonlyArray<string>,
+  options: { readonly env?: Record<string, string>; readonly stdin?: string } = {}
+): Promise<Ran> =>
+  new Promise((resolve, reject) => {
+    const start = Date.now()
+    const child = spawn(process.execPath, [BIN, ...args], { env: cleanEnv(options.env), stdio: ["pipe", "pipe", "pipe"] })
+    let stdout = ""
+    let stderr = ""
+    child.stdout.setEncoding("utf8").on("data", (t: string) => (stdout += t))
+    child.stderr.setEncoding("utf8").on("data", (t: string) => (stderr += t))
+    child.on("error", reject)
+    child.on("close", (code, signal) => resolve({ code, signal, stdout, stderr, ms: Date.now() - start }))
+    child.stdin.end(options.stdin ?? "")
+  })
+
+/** Start `wa-contacts ...args` without waiting for it. */
+export const spawnBin = (args: ReadonlyArray<string>, env: Record<string, string> = {}): ChildProcess =>
+  spawn(process.execPath, [BIN, ...args], { env: cleanEnv(env), stdio: ["ignore", "pipe", "pipe"] })
+
+/** A running `mock serve`. */
+export interface Server {
+  readonly url: string
+  /** Everything it printed (stdout and stderr). */
+  readonly output: () => string
+  /** POST JSON to the control surface. */
+  readonly control: (route: string, body: unknown) => Promise<Record<string, unknown>>
+  /** Stop it with SIGINT and wait for it to exit; resolves with its exit code. */
+  readonly stop: () => Promise<number | null>
+}
+
+/** Start `wa-contacts mock serve --port 0 ...args` and wait for its URL. */
+export const startServer = (args: ReadonlyArray<string> = []): Promise<Server> =>
+  new Promise((resolve, reject) => {
+    const child = spawnBin(["mock", "serve", "--port", "0", ...args])
+    let output = ""
+    let resolved = false
+    const exited = new Promise<number | null>((r) => child.on("exit", (code) => r(code)))
+    const onData = (t: Buffer) => {
+      output += t.toString("utf8")
+      const match = /listening on (\S+)/.exec(output)
+      if (match !== null && !resolved) {
+        resolved = true
+        const url = match[1]!
+        resolve({
+          url,
+          output: () => output,
+          control: async (route, body) => {
+            const response = await fetch(`${url}/_simulator/${route}`, {
+              method: "POST",
+              headers: { "content-type": "application/json" },
+              body: JSON.stringify(body)
+            })
+            return (await response.json()) as Record<string, unknown>
+          },
+          stop: () => {
+            child.kill("SIGINT")
+            return exited
+          }
+        })
+      }
+    }
+    child.stdout!.on("data", onData)
+    child.stderr!.on("data", onData)
+    child.on("exit", (code) => {
+      if (!resolved) reject(new Error(`mock serve exited (${code}) before listening:\n${output}`))
+    })
+  })
+
+/** `n` distinct, possible US numbers. */
+export const usNumbers = (n: number): Array<string> =>
+  Array.from({ length: n }, (_, i) => `+1631${String(2_000_000 + i).padStart(7, "0")}`)
