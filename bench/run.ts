@@ -6,6 +6,7 @@ import { mkdirSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
 import { type Figure, fmt } from "./src/harness.ts"
 import { bulkFigures } from "./src/figures/bulk.ts"
+import { memoryFigure, startupFigure } from "./src/figures/cli.ts"
 import { pollingFigure, rateLimitFigure } from "./src/figures/pacing.ts"
 import { translationFigures } from "./src/figures/translation.ts"
 
@@ -20,6 +21,8 @@ const groups: Array<Group> = [
   { ids: [1, 2], run: () => translationFigures(size) },
   { ids: [3, 4], run: () => bulkFigures(size) },
   { ids: [5], run: async () => [await rateLimitFigure(size)] },
+  { ids: [6], run: async () => [await memoryFigure(size)] },
+  { ids: [7], run: () => [startupFigure()] },
   { ids: [8], run: async () => [await pollingFigure(size)] }
 ]
 
