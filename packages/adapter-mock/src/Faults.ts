@@ -50,14 +50,7 @@ export interface Faults {
 export type FaultsPatch = Partial<Faults>
 
 /** Apply a patch. */
-export const applyPatch = (faults: Faults, patch: FaultsPatch): Faults => {
-  const next: { -readonly [K in keyof Faults]: Faults[K] } = { ...faults }
-  for (const key of Object.keys(patch) as Array<keyof Faults>) {
-    const value = patch[key]
-    if (value !== undefined) (next as Record<string, unknown>)[key] = value
-  }
-  return next
-}
+export const applyPatch = (faults: Faults, patch: FaultsPatch): Faults => ({ ...faults, ...patch })
 
 /** Convert the JSON form to a patch. */
 export const fromJson = (json: FaultsPatchJson): FaultsPatch => {
