@@ -128,6 +128,17 @@ describe("check contacts: the 7-day cache and force_check (spec §2)", () => {
     }).pipe(Effect.provide(legacy)))
 })
 
+describe("check contacts: force_check joins a lookup that is still running", () => {
+  it.effect("a forced check while the lookup runs does not restart its latency", () =>
+    Effect.gen(function*() {
+      yield* check(["+16315551000"])
+      yield* TestClock.adjust(400)
+      expect((yield* check(["+16315551000"], { force_check: true })).body.contacts[0].status).toBe("processing")
+      yield* TestClock.adjust(100)
+      expect((yield* check(["+16315551000"])).body.contacts[0].status).toBe("valid")
+    }).pipe(Effect.provide(legacy)))
+})
+
 describe("check contacts: legacy (< 2.43) and repurposed (>= 2.43) semantics (spec §2)", () => {
   for (const version of ["2.41.3", "v2.41.3", "2.9.0", "1.99.99"]) {
     it.effect(`version ${version} is legacy: users valid with their wa_id, others invalid without one`, () =>
