@@ -85,6 +85,8 @@ export const statsJson = (stats: SimulatorStats) => ({
   blocklist: stats.blocklist,
   reports: stats.reports,
   inbound_messages: stats.inboundMessages,
+  contacts_checked: stats.contactsChecked,
+  lookups_started: stats.lookupsStarted,
   requests: stats.requestsByRoute,
   responses: stats.responsesByStatus,
   now: stats.now

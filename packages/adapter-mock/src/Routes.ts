@@ -63,6 +63,7 @@ const logout: Handler = (store, request, _params, now) => {
 }
 
 const startLookup = (store: Store, number: string): Outcome => {
+  store.lookupsStarted++
   const rate = store.faults.lookupFailureRate
   if (rate > 0 && store.random() < rate) return { _tag: "Failed" }
   const waId = store.directory.waIdOf(number)
@@ -72,6 +73,7 @@ const startLookup = (store: Store, number: string): Outcome => {
 const check: Handler = (store, request, _params, now) => {
   const body = Requests.checkBody(request.body)
   if (!body.ok) return fail(store, body.error)
+  store.contactsChecked += body.value.contacts.length
   // Inputs that are not possible numbers fail at once: no lookup, nothing cached.
   const entries = body.value.contacts.map((input) => {
     const { number, possible } = translate(input, store.callingCode)

@@ -23,6 +23,10 @@ export interface SimulatorStats {
   readonly blocklist: number
   readonly reports: number
   readonly inboundMessages: number
+  /** Inputs received by `POST /v1/contacts` (the number the usage policy compares with messages sent). */
+  readonly contactsChecked: number
+  /** Lookups started: inputs that were not answered from the cache or a running lookup. */
+  readonly lookupsStarted: number
   /** Requests per route, e.g. `"POST /v1/contacts"`, `"POST /v1/contacts/{phone}/block"`. */
   readonly requestsByRoute: Readonly<Record<string, number>>
   /** Responses per HTTP status (`"dropped"` for dropped connections). */
@@ -48,6 +52,8 @@ export class Store {
   /** Wakers of requests sleeping until some simulator time (see `advance`). */
   readonly sleepers = new Set<() => void>()
   malformedIndex = 0
+  contactsChecked = 0
+  lookupsStarted = 0
   readonly requests = new Map<string, number>()
   readonly responses = new Map<string, number>()
 
@@ -135,6 +141,8 @@ export class Store {
       blocklist: this.engagement.blockedCount,
       reports: this.engagement.reports.length,
       inboundMessages: this.engagement.inboundCount,
+      contactsChecked: this.contactsChecked,
+      lookupsStarted: this.lookupsStarted,
       requestsByRoute: Object.fromEntries(this.requests),
       responsesByStatus: Object.fromEntries(this.responses),
       now

@@ -109,6 +109,8 @@ describe("check contacts: the 7-day cache and force_check (spec §2)", () => {
       yield* TestClock.adjust(500)
       const { body } = yield* check(["16315551000", "6315551000", "+1-631-555-1000"])
       expect(body.contacts.map((c: any) => c.status)).toEqual(["valid", "valid", "valid"])
+      const state = yield* (yield* Simulator.Simulator).state
+      expect(state).toMatchObject({ contactsChecked: 4, lookupsStarted: 1 })
     }).pipe(Effect.provide(legacy)))
 
   it.effect("force_check skips the cache and starts a new lookup", () =>

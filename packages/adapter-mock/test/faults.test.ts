@@ -194,7 +194,7 @@ describe("control in code: advanceClock and state", () => {
       yield* send({ method: "POST", path: "/v1/contacts/%2B16315551001/block" })
       yield* send({ method: "GET", path: "/v1/nope" })
       const state = yield* simulator.state
-      expect(state).toMatchObject({ users: 8, cachedResults: 2, blocklist: 1, reports: 1, inboundMessages: 1 })
+      expect(state).toMatchObject({ users: 8, cachedResults: 2, blocklist: 1, reports: 1, inboundMessages: 1, contactsChecked: 2, lookupsStarted: 2 })
       expect(state.requestsByRoute).toEqual({
         "POST /v1/contacts": 1,
         "POST /v1/contacts/{phone}/report": 1,

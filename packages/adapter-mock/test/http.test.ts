@@ -148,7 +148,7 @@ describe("HTTP server: the /_simulator control surface", () => {
         { input: "+525512345678", status: "valid", wa_id: "5215512345678" }
       ])
       const state = await call(url, "GET", "/_simulator/state", undefined, {})
-      expect(state.json).toMatchObject({ users: 8, cached_results: 2, blocklist: 0, reports: 0 })
+      expect(state.json).toMatchObject({ users: 8, cached_results: 2, blocklist: 0, reports: 0, contacts_checked: 4, lookups_started: 2 })
       expect(state.json.requests["POST /v1/contacts"]).toBe(2)
       expect(state.json.responses["200"]).toBe(2)
     }))
