@@ -5,7 +5,7 @@
  *
  * @since 0.1.0
  */
-import { Cause, Console, Effect } from "effect"
+import { Cause, Console, Effect, Logger } from "effect"
 import { CliError, Command } from "effect/cli"
 import { block } from "./commands/block.ts"
 import { blocklist } from "./commands/blocklist.ts"
@@ -50,5 +50,7 @@ export const run = (argv: ReadonlyArray<string>): Effect.Effect<ExitCode, never,
       Cause.hasInterruptsOnly(cause)
         ? Effect.interrupt
         : Effect.as(Console.error(`error: internal error: ${describe(Cause.squash(cause))}`), ExitCode.Usage)
-    )
+    ),
+    // Logs (the adapters' warnings, --log-level) go to stderr: stdout carries only data.
+    Effect.provideService(Logger.LogToStderr, true)
   )
