@@ -7,7 +7,7 @@
  * @since 0.1.0
  */
 import type { Transport } from "@wa-contacts/core"
-import { Config, Effect, Layer, Option, Redacted } from "effect"
+import { Config, ConfigProvider, Effect, Layer, Option, Redacted } from "effect"
 import { Flag } from "effect/cli"
 import { describe } from "./ErrorMessage.ts"
 import { type Exit, usage } from "./ExitCode.ts"
@@ -170,18 +170,28 @@ export const layer = (options: ConnectionOptions): Layer.Layer<Transport.Transpo
         ...(registered === undefined ? {} : { registered })
       }), (error) => `--mock: ${describe(error)}`)
     }
-    const { HttpTransport } = yield* Effect.promise(() => import("@wa-contacts/adapter-http"))
+    const { HttpTransport, HttpTransportConfig } = yield* Effect.promise(() => import("@wa-contacts/adapter-http"))
     const base = yield* splitBaseUrl(Option.getOrThrow(options.baseUrl))
+    // The adapter's other environment settings (WA_NEW_PASSWORD, WA_TIMEOUT, WA_PROXY, WA_HEADERS,
+    // WA_USER_AGENT) apply too; the flags win. WA_BASE_URL may be absent (--base-url gave it).
+    const env = yield* HttpTransportConfig.fromEnv.pipe(
+      Effect.provideService(
+        ConfigProvider.ConfigProvider,
+        ConfigProvider.orElse(ConfigProvider.fromEnv(), ConfigProvider.fromUnknown({ WA_BASE_URL: base.url }))
+      ),
+      Effect.mapError((error) => usage(`environment: ${error.message}`))
+    )
     const username = Option.getOrUndefined(options.username) ?? base.username
     const password = Option.getOrUndefined(options.password) ?? (base.password === undefined ? undefined : Redacted.make(base.password))
     const token = Option.getOrUndefined(options.token)
     const ca = Option.getOrUndefined(options.caFile)
     return orUsage(HttpTransport.layer({
+      ...env,
       baseUrl: base.url,
       ...(token === undefined ? {} : { token }),
       ...(username === undefined ? {} : { username }),
       ...(password === undefined ? {} : { password }),
       ...(ca === undefined ? {} : { ca }),
-      insecure: options.insecure
+      insecure: options.insecure || env.insecure === true
     }), describe)
   }))
