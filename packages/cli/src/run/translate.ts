@@ -15,7 +15,11 @@ export const TRANSLATE_COLUMNS: ReadonlyArray<Output.Column> = [
   { key: "translated", header: "TRANSLATED" },
   { key: "valid", header: "VALID", colour: (row) => (row["valid"] === true ? "green" : "red") },
   { key: "warnings", header: "WARNINGS", colour: () => "dim" },
-  { key: "messages", header: "MESSAGES" }
+  {
+    key: "messages",
+    header: "MESSAGES",
+    show: (row) => (Array.isArray(row["messages"]) && row["messages"].length > 0 ? row["messages"].join("; ") : "-")
+  }
 ]
 
 /** Run `translate`. */
