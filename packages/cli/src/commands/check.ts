@@ -56,7 +56,9 @@ export const check = Command.make(
   (input) => Effect.flatMap(Effect.promise(() => import("../run/check.ts")), (m) => m.run(input))
 ).pipe(
   Command.withDescription(
-    "Check whether phone numbers are on WhatsApp (POST /v1/contacts). One record per input, written as results arrive; a summary on stderr."
+    "Check whether phone numbers are on WhatsApp (POST /v1/contacts). One record per input, written as results arrive; a summary on stderr.\n" +
+      "Exit codes: 0 done (invalid and failed contacts are data), 1 usage or input error, 2 authentication error, " +
+      "3 API or transport error, 4 some contacts still processing at --max-wait, 130 interrupted (--resume continues)."
   ),
   Command.withExamples([
     { command: "wa-contacts check --mock 16315551000 '+1 631 555 1001' 6315551002", description: "Try it against the built-in simulator" },
