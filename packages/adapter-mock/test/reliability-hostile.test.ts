@@ -34,7 +34,7 @@ afterAll(() => Effect.runPromise(Scope.close(scope, Exit.void)))
 
 const auth = { authorization: `Bearer ${TOKEN}` }
 
-const post = async (path: string, body: string | Uint8Array, headers: Record<string, string> = {}) => {
+const post = async (path: string, body: string | Uint8Array<ArrayBuffer>, headers: Record<string, string> = {}) => {
   const r = await fetch(`${url}${path}`, { method: "POST", headers: { ...auth, "content-type": "application/json", ...headers }, body })
   return { status: r.status, text: await r.text() }
 }
@@ -73,7 +73,7 @@ const raw = (bytes: string | Buffer): Promise<string> =>
 
 describe("hostile requests get a 4xx with the envelope, and the server keeps serving", () => {
   it("malformed, oversized and wrong-typed bodies", async () => {
-    const cases: Array<[string, string | Uint8Array]> = [
+    const cases: Array<[string, string | Uint8Array<ArrayBuffer>]> = [
       ["not JSON", "{\"contacts\": [\"+1631"],
       ["HTML", "<html>hello</html>"],
       ["binary", new Uint8Array([0xff, 0xfe, 0x00, 0x01, 0x80])],
