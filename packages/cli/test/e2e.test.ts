@@ -4,6 +4,7 @@
  * the root test script does). Bigger sizes run with WA_FULL=1.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { execFileSync } from "node:child_process"
 import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
@@ -281,6 +282,27 @@ describe("mock serve", () => {
       expect(control.status).toBe(404)
       const run = await waBin(["check", "+447911123456", "+16315551000"], { env: { WA_BASE_URL: s.url, WA_TOKEN: TOKEN } })
       expect(ndjson(run.stdout).map((r) => r["status"])).toEqual(["valid", "invalid"])
+    } finally {
+      await s.stop()
+    }
+  })
+
+  it("--tls-cert/--tls-key serve HTTPS: trusted with --ca-file, refused without (exit 3)", async () => {
+    const d = tmp()
+    const key = path.join(d, "key.pem")
+    const cert = path.join(d, "cert.pem")
+    execFileSync("openssl", [
+      "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert, "-days", "1",
+      "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"
+    ], { stdio: "ignore" })
+    const s = await startServer(["--tls-cert", cert, "--tls-key", key, "--token", TOKEN, "--latency", "0"])
+    try {
+      expect(s.url.startsWith("https://127.0.0.1:")).toBe(true)
+      const env = { WA_BASE_URL: s.url, WA_TOKEN: TOKEN }
+      expect((await waBin(["check", "+16315551000", "--ca-file", cert], { env })).code).toBe(0)
+      const untrusted = await waBin(["check", "+16315551000"], { env })
+      expect(untrusted.code).toBe(3)
+      expect(untrusted.stderr).toContain("TLS")
     } finally {
       await s.stop()
     }
