@@ -214,6 +214,8 @@ export const run = Effect.fnUntraced(function*(input: CheckInput) {
       progress.done()
       if (input.quiet) return
       const interrupted = EffectExit.isFailure(exit) && Cause.hasInterruptsOnly(exit.cause)
+      // A run that failed before sending anything (a setting that cannot work) has nothing to sum up.
+      if (EffectExit.isFailure(exit) && !interrupted && stats.requests === 0 && stats.results === 0) return
       const ending = interrupted
         ? `interrupted: ${stats.results} records written${outputPath === undefined ? "" : ` to ${outputPath}; run again with --resume to continue`}`
         : undefined
