@@ -13,13 +13,12 @@
 import { Duration, Effect, Semaphore, Stream } from "effect"
 import { call, type CallObserver } from "./Call.ts"
 import { ContactsConfig, type ContactsConfigShape } from "./Config.ts"
-import type { ContactsError } from "./Errors.ts"
-import { InputError } from "./Errors.ts"
+import { type ContactsError, InputError } from "./Errors.ts"
 import { phoneProblem } from "./Input.ts"
 import type { RateLimiter, RateLimitOptions } from "./RateLimit.ts"
 import * as RateLimit from "./RateLimit.ts"
 import * as Requests from "./Requests.ts"
-import { type CheckResult, interpret, type Outcome } from "./Result.ts"
+import { type CheckResult, interpret, type Outcome, statusOf } from "./Result.ts"
 import type { Transport } from "./Transport.ts"
 import { type Answer, AnswerTable } from "./internal/AnswerTable.ts"
 import { dedupKey, type Translation, Translator, type Validity, type Warning } from "./Translation.ts"
@@ -207,9 +206,7 @@ const configuredSemantics = (config: ContactsConfigShape): Semantics => resolveS
 const count = (stats: CheckStats | undefined, result: CheckResult): CheckResult => {
   if (stats !== undefined) {
     stats.results++
-    const status = result._tag === "WhatsAppUser" || result._tag === "Checked" ? "valid"
-      : result._tag === "NotWhatsAppUser" ? "invalid" : result._tag === "Failed" ? "failed" : "processing"
-    stats.byStatus[status]++
+    stats.byStatus[statusOf(result)]++
   }
   return result
 }
