@@ -1,8 +1,8 @@
 // The project's one test command (README quick start, `pnpm test`, .ci/run): type check, build
 // what the end-to-end tests execute, run vitest, then print the plain `N passed, N failed` line.
-// The line is honest: a test file that failed to load, a suite whose hook failed and an error
-// outside every test each count as one failure, and the names of everything that failed or was
-// skipped are printed above it. A run that executed no test fails.
+// The line is honest: a failing type check, lint or build, a test file that failed to load, a
+// suite whose hook failed and an error outside every test each count as one failure, and the names
+// of everything that failed or was skipped are printed above it. A run that executed no test fails.
 import { spawnSync } from "node:child_process"
 import { mkdirSync, readFileSync, rmSync } from "node:fs"
 import { join } from "node:path"
@@ -23,9 +23,12 @@ const fail = (why: string): never => {
   process.exit(1)
 }
 
-if (step("type check", "pnpm", ["exec", "tsc", "-p", "tsconfig.json"]) !== 0) fail("type check failed")
-if (step("lint", "node", ["scripts/lint.ts"]) !== 0) fail("lint failed")
-if (step("build", "pnpm", ["exec", "turbo", "run", "build", "--output-logs=errors-only"]) !== 0) fail("build failed")
+// A failing step is one failure, named above the line; the tests still run, so that a type error
+// in one test file does not hide how the rest of the suite stands.
+const failedSteps: Array<string> = []
+if (step("type check", "pnpm", ["exec", "tsc", "-p", "tsconfig.json"]) !== 0) failedSteps.push("type check (pnpm exec tsc -p tsconfig.json)")
+if (step("lint", "node", ["scripts/lint.ts"]) !== 0) failedSteps.push("lint (node scripts/lint.ts)")
+if (step("build", "pnpm", ["exec", "turbo", "run", "build", "--output-logs=errors-only"]) !== 0) failedSteps.push("build (turbo run build)")
 
 const reportDir = join(root, "test-results")
 const report = join(reportDir, "summary.json")
@@ -42,7 +45,7 @@ let summary: Summary
 try {
   summary = JSON.parse(readFileSync(report, "utf8")) as Summary
 } catch {
-  fail(`vitest wrote no summary (exit ${code})`)
+  fail(`vitest wrote no summary (exit ${code})${failedSteps.length > 0 ? `; failed steps: ${failedSteps.join(", ")}` : ""}`)
   throw new Error("unreachable")
 }
 
@@ -50,13 +53,14 @@ const section = (title: string, lines: ReadonlyArray<string>) => {
   if (lines.length > 0) console.log(`\n${title}\n${lines.map((l) => `  ${l}`).join("\n")}`)
 }
 section(`skipped (${summary.skippedCount}):`, summary.skipped)
+section("failed steps (each counts as one failure):", failedSteps)
 section("failed to load or failed outside a test (each counts as one failure):", summary.failedUnits)
 section("errors outside every test (each counts as one failure):", summary.unhandled)
 section("failed tests:", summary.failedTests)
 
-let failed = summary.failedTests.length + summary.failedUnits.length + summary.unhandled.length
+let failed = failedSteps.length + summary.failedTests.length + summary.failedUnits.length + summary.unhandled.length
 // vitest failed for a reason none of the above shows (a crash, a bad flag): that is a failure too.
-if (code !== 0 && failed === 0) {
+if (code !== 0 && failed === failedSteps.length) {
   console.log(`\nvitest exited with code ${code} without a failing test: counted as one failure`)
   failed = 1
 }
