@@ -101,7 +101,10 @@ const startServer = (bin: string, cwd: string, token: string): Promise<{ url: st
     }
     child.stdout.on("data", onData)
     child.stderr.on("data", onData)
-    child.on("exit", (code) => reject(new Error(`mock serve exited (${code}):\n${output}`)))
+    child.on("exit", (code) => {
+      clearTimeout(timer)
+      reject(new Error(`mock serve exited (${code}):\n${output}`))
+    })
   })
 
 const stop = (child: ChildProcess): Promise<void> =>
