@@ -13,6 +13,7 @@
  * @since 0.1.0
  */
 import { Effect } from "effect"
+import { documentedRateLimit } from "./Protocol.ts"
 
 /** Limiter settings. */
 export interface RateLimitOptions {
@@ -27,7 +28,7 @@ export interface RateLimitOptions {
 }
 
 /** The vendor's documented limit for every non-message endpoint: what the server enforces. */
-export const DOCUMENTED: RateLimitOptions = { requestsPerSecond: 20, burst: 60 }
+export const DOCUMENTED: RateLimitOptions = documentedRateLimit
 
 /**
  * The client's default pacing: 19.5 requests/s (2.5 % under the documented 20/s, which absorbs
@@ -35,7 +36,7 @@ export const DOCUMENTED: RateLimitOptions = { requestsPerSecond: 20, burst: 60 }
  * never provokes a 429, even right after another client emptied the server's bucket, and keeps
  * 97.5 % of the ceiling.
  */
-export const PACED: RateLimitOptions = { requestsPerSecond: 19.5, burst: 1, initialBurst: 0 }
+export const PACED: RateLimitOptions = { requestsPerSecond: documentedRateLimit.requestsPerSecond * 0.975, burst: 1, initialBurst: 0 }
 
 /** Something that makes a request wait its turn. */
 export interface RateLimiter {
