@@ -26,11 +26,12 @@ import type { RateLimitOptions } from "./RateLimit.ts"
 import * as RateLimit from "./RateLimit.ts"
 import { type CheckResult, missingFromAnswer, statusOf } from "./Result.ts"
 import type { Transport } from "./Transport.ts"
-import { type Answer, AnswerTable } from "./internal/AnswerTable.ts"
+import { AnswerTable } from "./internal/AnswerTable.ts"
+import { prepare, type Prepared, toResult } from "./internal/Prepare.ts"
 import * as Counts from "./internal/CheckCounts.ts"
 import * as Pacing from "./internal/Pacing.ts"
 import { resolveInputs } from "./internal/Resolve.ts"
-import { markDuplicate, type Translation, Translator, type Validity } from "./Translation.ts"
+import { Translator, type Validity } from "./Translation.ts"
 import { resolveSemantics, type Semantics } from "./Version.ts"
 import type { Blocking } from "./Wire.ts"
 
@@ -50,6 +51,12 @@ export interface CheckOptions {
   /** Keep re-sending `processing` numbers this long after the first answer (default 60 s). */
   readonly maxWait?: Duration.Input | undefined
   readonly poll?: PollOptions | undefined
+  /**
+   * Asked before each re-send of numbers still `processing`, with those numbers: how many of them
+   * (from the front) may be re-sent. The others stop being re-sent and are reported `processing`.
+   * For a budget of checks that re-sends count against.
+   */
+  readonly beforeResend?: ((pending: ReadonlyArray<string>) => Effect.Effect<number>) | undefined
   /** Counters of what was sent; pass one in to read them during and after the check. */
   readonly stats?: CheckStats | undefined
 }
@@ -125,34 +132,6 @@ export class CheckStats {
   get semantics(): Semantics | undefined {
     return this.now.semantics
   }
-}
-
-/** One input of a bulk check, prepared: translated, linted, and whether it is the first of its number. */
-interface Prepared<T> {
-  readonly item: T
-  readonly translation: Translation
-  readonly key: string
-  readonly first: boolean
-  /** Why the input is not sent at all (not a phone number), if so. */
-  readonly rejected: string | undefined
-}
-
-const prepare = <T>(translator: Translator, seen: AnswerTable, input: string, item: T): Prepared<T> => {
-  const rejected = phoneProblem(input)
-  if (rejected !== undefined) {
-    return { item, translation: { input, translated: undefined, valid: false, warnings: [] }, key: "", first: false, rejected }
-  }
-  const { key, first, ...translation } = markDuplicate(translator.translate(input), seen)
-  return { item, translation, key, first, rejected: undefined }
-}
-
-const toResult = (p: Prepared<unknown>, answer: Answer | undefined, fallback: Semantics): CheckResult => {
-  const { input, translated, warnings } = p.translation
-  if (p.rejected !== undefined) {
-    return { _tag: "Failed", cause: "rejected", detail: `not sent: the input ${p.rejected}`, input, translated, warnings, semantics: fallback }
-  }
-  const { outcome, semantics } = answer ?? { outcome: missingFromAnswer, semantics: fallback }
-  return { ...outcome, input, translated, warnings, semantics }
 }
 
 const configuredSemantics = (config: ContactsConfigShape): Semantics => resolveSemantics(config.apiVersion, undefined)

@@ -117,6 +117,25 @@ describe("the ceiling with slow lookups (#15 goal 2)", () => {
     }))
 })
 
+describe("re-sends within a budget", () => {
+  it.effect("beforeResend decides how many processing numbers are re-sent; the rest are reported processing", () =>
+    Effect.gen(function*() {
+      const scripted = fromFunction((request) => checkAnswer(request, () => ({ status: "processing" }), { version: "2.41.3" }))
+      const asked: Array<ReadonlyArray<string>> = []
+      const budget = [2, 0]
+      const results = yield* collect(
+        scripted,
+        Check.checkStream(numbers(3), {
+          blocking: "no_wait",
+          beforeResend: (pending) => Effect.sync(() => (asked.push(pending), budget.shift() ?? 0))
+        })
+      )
+      expect(results.map((r) => r._tag)).toEqual(["Processing", "Processing", "Processing"])
+      expect(scripted.checkBodies().map((b) => b.contacts)).toEqual([numbers(3), numbers(2)])
+      expect(asked).toEqual([numbers(3), numbers(2)])
+    }))
+})
+
 describe("payloads travel with their inputs (#14 item 3)", () => {
   it.effect("each result comes out paired with its own input's payload, in input order", () =>
     Effect.gen(function*() {

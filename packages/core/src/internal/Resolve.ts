@@ -27,6 +27,7 @@ export interface ResolveOptions {
   readonly maxWait?: Duration.Input | undefined
   readonly poll?: PollOptions | undefined
   readonly stats?: { readonly ref: Ref.Ref<Counts.CheckCounts> } | undefined
+  readonly beforeResend?: ((pending: ReadonlyArray<string>) => Effect.Effect<number>) | undefined
 }
 
 const pauseFor = (error: ContactsError): number | undefined =>
@@ -78,9 +79,19 @@ export const resolveInputs = (
       return pending.length
     })
     // Re-poll without force_check: a forced re-check would restart the lookup every time.
-    const poll = Effect.suspend(() => update(Counts.polled(pending.length))).pipe(
-      Effect.andThen(Effect.suspend(() => send(pending, "no_wait", false))),
-      Effect.andThen(stillProcessing)
+    const resend = (allowed: ReadonlyArray<string>) =>
+      allowed.length === 0
+        ? Effect.sync(() => (pending = []).length)
+        : update(Counts.polled(allowed.length)).pipe(
+          Effect.andThen(Effect.suspend(() => send(allowed, "no_wait", false))),
+          Effect.andThen(Effect.sync(() => (pending = allowed))),
+          Effect.andThen(stillProcessing)
+        )
+    const beforeResend = options.beforeResend
+    const poll = Effect.suspend(() =>
+      beforeResend === undefined
+        ? resend(pending)
+        : Effect.flatMap(beforeResend(pending), (n) => resend(pending.slice(0, Math.max(0, Math.floor(n)))))
     )
     // The first send, then re-sends on the poll schedule, which reads how many are left.
     let first = true
