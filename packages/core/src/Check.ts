@@ -76,7 +76,7 @@ export interface CheckStreamOptions extends CheckOptions {
    * their lookups meanwhile; this bounds the numbers held in memory.
    */
   readonly batchesInProgress?: number | undefined
-  /** Client-side pacing (default `RateLimit.PACED`: 19.5/s, no burst); `false` for none. */
+  /** Client-side pacing (default `RateLimit.PACED`: 19.9/s, no burst at start); `false` for none. */
   readonly rateLimit?: RateLimitOptions | false | undefined
   /**
    * Which inputs get lint's validity check (default `ambiguous`: only those without `+`, where it
