@@ -57,6 +57,8 @@ export interface CheckOptions {
    * For a budget of checks that re-sends count against.
    */
   readonly beforeResend?: ((pending: ReadonlyArray<string>) => Effect.Effect<number>) | undefined
+  /** Told about each retry of a transient failure, with the delay before it (to announce it). */
+  readonly onRetry?: ((error: ContactsError, delayMillis: number) => Effect.Effect<void>) | undefined
   /** Counters of what was sent; pass one in to read them during and after the check. */
   readonly stats?: CheckStats | undefined
 }

@@ -75,8 +75,13 @@ describe("pacing under the server's limit (#15 goal 1)", () => {
       const scripted = fromFunction((request, index) =>
         index === 5 ? apiError(429, 1015, "Too many requests", "", { "retry-after": "2" }) : legacy(request)
       )
-      const results = yield* collect(scripted, Check.checkStream(numbers(20), { batchSize: 1, concurrency: 8 }))
+      const told: Array<[string, number]> = []
+      const results = yield* collect(
+        scripted,
+        Check.checkStream(numbers(20), { batchSize: 1, concurrency: 8, onRetry: (e, ms) => Effect.sync(() => told.push([e._tag, ms])) })
+      )
       expect(results).toHaveLength(20)
+      expect(told).toEqual([["RateLimited", 2_000]])
       const refusedAt = scripted.requests[5]!.at
       const later = scripted.requests.slice(6).map((r) => r.at)
       expect(later.length).toBeGreaterThan(0)
