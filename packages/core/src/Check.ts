@@ -68,12 +68,12 @@ export interface CheckStreamOptions extends CheckOptions {
   /** Numbers per request (default 500). */
   readonly batchSize?: number | undefined
   /**
-   * Requests in flight at once. Default: sized by rate × observed latency (4 to 64) under a rate
+   * Requests in flight at once. Default: sized by rate × observed latency (4 to 32) under a rate
    * limit, 4 without one.
    */
   readonly concurrency?: number | undefined
   /**
-   * Batches in progress at once (default 64, or 8 × `concurrency` when it is given). A batch
+   * Batches in progress at once (default 48, or 8 × `concurrency` when it is given). A batch
    * waiting to re-poll its `processing` numbers holds no request slot, so later batches start
    * their lookups meanwhile; this bounds the numbers held in memory.
    */
@@ -161,7 +161,7 @@ const pipeline = <T, O, E, R>(
     const answersByKey = new AnswerTable()
     const fallback = configuredSemantics(config)
     const resolveOptions = { ...options, blocking: options.blocking ?? "wait" }
-    const batchesInProgress = options.batchesInProgress ?? (options.concurrency === undefined ? 64 : options.concurrency * 8)
+    const batchesInProgress = options.batchesInProgress ?? (options.concurrency === undefined ? 48 : options.concurrency * 8)
 
     const resolveGroup = (group: ReadonlyArray<Prepared<T>>) => {
       const firsts = group.filter((p) => p.first)

@@ -19,7 +19,7 @@ import type { RateLimiter } from "../RateLimit.ts"
 /** The smallest bound on requests in flight (also the fixed default without a rate limit). */
 export const MIN_IN_FLIGHT = 4
 /** The largest bound the adaptive sizing reaches. */
-export const MAX_IN_FLIGHT = 64
+export const MAX_IN_FLIGHT = 32
 /** The latency the bound is sized for before any response was seen: the usual lookup's. */
 export const EXPECTED_LATENCY_MS = 500
 
