@@ -271,16 +271,49 @@ export class Translator {
 
   /** Translate and lint the next input of a sequence, adding `DUPLICATE` when its number was seen. */
   next(input: string): Translation & { readonly key: string; readonly first: boolean } {
-    const t = this.translate(input)
-    const key = dedupKey(t)
-    const earlier = this.firstInputByKey.get(key)
-    if (earlier === undefined) {
-      this.firstInputByKey.set(key, input)
-      return { ...t, key, first: true }
-    }
-    const message = earlier === input
-      ? "the same input was given before: it is checked once"
-      : `the same number as the earlier input ${JSON.stringify(earlier)}: it is checked once`
-    return { ...t, key, first: false, warnings: [...t.warnings, warn("DUPLICATE", message)] }
+    const { translation, key, first } = markDuplicate(this.translate(input), this.seen)
+    return { ...translation, key, first }
   }
+
+  private readonly seen: SeenNumbers = {
+    see: (key, input) => {
+      const earlier = this.firstInputByKey.get(key)
+      if (earlier === undefined) this.firstInputByKey.set(key, input)
+      return earlier
+    }
+  }
+}
+
+/** The numbers a sequence of inputs has seen, by `dedupKey`. */
+export interface SeenNumbers {
+  /**
+   * Remember `key` if it is new (`undefined`); if it was seen, the first input of that number when
+   * remembered, else `true` (a compact set, such as the bulk check's answer table, keeps no names).
+   */
+  readonly see: (key: string, input: string) => string | true | undefined
+}
+
+/** An input of a sequence after de-duplication. */
+export interface Marked {
+  /** The translation, with `DUPLICATE` added when the number was seen before. */
+  readonly translation: Translation
+  readonly key: string
+  /** Whether this is the first input of its number (the one that is checked). */
+  readonly first: boolean
+}
+
+/**
+ * The one de-duplication of a sequence of inputs: the first input of each number is remembered in
+ * `seen` (its translation kept as is, not copied); a later one gets `DUPLICATE` (it is checked once).
+ */
+export const markDuplicate = (t: Translation, seen: SeenNumbers): Marked => {
+  const key = dedupKey(t)
+  const earlier = seen.see(key, t.input)
+  if (earlier === undefined) return { translation: t, key, first: true }
+  const message = earlier === true
+    ? "the same number as an earlier input: it is checked once"
+    : earlier === t.input
+    ? "the same input was given before: it is checked once"
+    : `the same number as the earlier input ${JSON.stringify(earlier)}: it is checked once`
+  return { translation: { ...t, warnings: [...t.warnings, warn("DUPLICATE", message)] }, key, first: false }
 }
