@@ -321,7 +321,7 @@ export const make = Effect.fnUntraced(function*(
         const found = state.receptions(number)
         return found === undefined
           ? Effect.fail(new SimulatorError({ status: 400, message: `not a possible number: ${number}` }))
-          : Effect.succeed({ number: found.number, received: found.received, resentWhileProcessing: found.whileProcessing })
+          : Effect.succeed({ number: found.number, received: found.received, resentAfterProcessing: found.resentAfterProcessing })
       }),
     journal: Stream.fromPubSub(published),
     reset,

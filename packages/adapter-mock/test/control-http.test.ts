@@ -51,8 +51,8 @@ describe("the journal and verification over HTTP", () => {
       expect((await call(url, "GET", "/_simulator/requests/count?number=%2B16315551001")).json).toEqual({ count: 2, dropped: 0 })
       expect((await call(url, "GET", "/_simulator/requests?limit=1")).json.entries).toHaveLength(1)
       const once = Schema.decodeUnknownSync(Simulator.ControlJson.ReceptionsJson)((await call(url, "GET", "/_simulator/numbers/%2B16315551000")).json)
-      expect(once).toEqual({ number: "+16315551000", received: 1, resentWhileProcessing: 0 })
-      expect((await call(url, "GET", "/_simulator/numbers/1-631-555-1001")).json).toEqual({ number: "+16315551001", received: 2, resent_while_processing: 1 })
+      expect(once).toEqual({ number: "+16315551000", received: 1, resentAfterProcessing: 0 })
+      expect((await call(url, "GET", "/_simulator/numbers/1-631-555-1001")).json).toEqual({ number: "+16315551001", received: 2, resent_after_processing: 1 })
       for (const bad of ["limit=-1", "limit=x", "since=yesterday", "order=sideways", "number=12"]) {
         const answer = await call(url, "GET", `/_simulator/requests?${bad}`)
         expect(answer.status, bad).toBe(400)

@@ -76,7 +76,7 @@ export const controlRoute = (context: ControlContext, request: SimulatorRequest,
       const raw = decodeURIComponentSafe(segments[1]!)
       const receptions = state.receptions(raw)
       if (receptions === undefined) return Result.fail(controlFailure(400, `not a possible number: ${raw}`))
-      return Result.succeed(encode(C.ReceptionsJson, { number: receptions.number, received: receptions.received, resentWhileProcessing: receptions.whileProcessing }))
+      return Result.succeed(encode(C.ReceptionsJson, { number: receptions.number, received: receptions.received, resentAfterProcessing: receptions.resentAfterProcessing }))
     })
   }
   switch (name) {

@@ -91,7 +91,7 @@ export const JournalEntry = Schema.Struct({
   numbers: Schema.Array(Schema.String),
   /** The numbers whose lookups this request started. */
   lookupsStarted: Schema.Array(Schema.String),
-  /** The numbers received while their lookup was still running: `no_wait` re-sends. */
+  /** The numbers received again after the server answered `processing` for them: `no_wait` re-sends. */
   resent: Schema.Array(Schema.String),
   /** The fault that answered or delayed the request (`dropped`, `overloaded`, `malformed`, `slow`), else null. */
   fault: Schema.NullOr(Schema.Literals(["dropped", "overloaded", "malformed", "slow"])),
@@ -125,11 +125,11 @@ export const Receptions = Schema.Struct({
   number: Schema.String,
   /** Check requests that carried it (re-sends included). */
   received: NonNegativeInt,
-  /** Of those, the ones that arrived while its lookup was still running: a `no_wait` client re-sending a `processing` number. */
-  resentWhileProcessing: NonNegativeInt
+  /** Of those, the ones after the server had answered `processing` for it: a `no_wait` client re-sending it. */
+  resentAfterProcessing: NonNegativeInt
 })
 export type Receptions = typeof Receptions.Type
-export const ReceptionsJson = Receptions.pipe(Schema.encodeKeys({ resentWhileProcessing: "resent_while_processing" }))
+export const ReceptionsJson = Receptions.pipe(Schema.encodeKeys({ resentAfterProcessing: "resent_after_processing" }))
 
 /** The error answer of a control call: the vendor envelope's `errors` with 1006 or 1009. */
 export const ControlErrorJson = Schema.Struct({

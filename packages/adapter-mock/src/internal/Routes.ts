@@ -74,7 +74,7 @@ const check: Handler = (store, request, _params, now, trace) => {
   // Inputs that are not possible numbers fail at once: no lookup, nothing cached.
   const inputs = body.value.contacts.map((input) => ({ input, number: store.translate(input) }))
   for (const { number } of inputs) if (number !== undefined) trace.numbers.push(number)
-  trace.resent.push(...store.receiveCheck(inputs.length, trace.numbers, now))
+  trace.resent.push(...store.receiveCheck(inputs.length, trace.numbers))
   const entries = inputs.map(({ input, number }) => {
     const lookup = number === undefined ? undefined : store.lookups.lookup(number, now, {
       forceCheck: body.value.forceCheck,
@@ -90,7 +90,9 @@ const check: Handler = (store, request, _params, now, trace) => {
     const contacts = entries.map(({ input, lookup }) => {
       if (lookup === undefined) return { input, status: "failed" }
       if (at >= lookup.readyAt) store.lookups.forgetFailed(lookup)
-      return render(input, lookup, at, store.legacy)
+      const entry = render(input, lookup, at, store.legacy)
+      store.answered(lookup.number, entry.status)
+      return entry
     })
     return ok(store.version, { contacts })
   }

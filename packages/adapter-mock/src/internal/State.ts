@@ -89,10 +89,11 @@ export class State {
   #lookupsStarted = 0
   readonly #requests = new Map<string, number>()
   readonly #responses = new Map<string, number>()
-  // Per translated number: times received in check requests, and how many of those arrived while
-  // its lookup was still running (a `no_wait` client re-sending a `processing` number).
+  // Per translated number: times received in check requests, and how many of those came after
+  // the server had answered `processing` for it (a `no_wait` client re-sending it).
   readonly #received = new Map<string, number>()
-  readonly #receivedWhileProcessing = new Map<string, number>()
+  readonly #resentAfterProcessing = new Map<string, number>()
+  readonly #answeredProcessing = new Set<string>()
 
   private constructor(config: ResolvedConfig, served: { readonly version: string; readonly legacy: boolean }, callingCode: string, now: number) {
     this.config = config
@@ -252,20 +253,26 @@ export class State {
   }
 
   /**
-   * Note that a check request received these translated numbers at `now` (before their lookups
-   * start): the per-number counts. Returns the numbers still being looked up: re-sends.
+   * Note that a check request received these translated numbers: the per-number counts. Returns
+   * the re-sends: numbers whose last answer was `processing`.
    */
-  receiveCheck(inputs: number, numbers: ReadonlyArray<string>, now: number): ReadonlyArray<string> {
+  receiveCheck(inputs: number, numbers: ReadonlyArray<string>): ReadonlyArray<string> {
     this.#contactsChecked += inputs
     const resent: Array<string> = []
     for (const number of numbers) {
       this.#received.set(number, (this.#received.get(number) ?? 0) + 1)
-      if (this.lookups.isRunning(number, now)) {
-        this.#receivedWhileProcessing.set(number, (this.#receivedWhileProcessing.get(number) ?? 0) + 1)
+      if (this.#answeredProcessing.has(number)) {
+        this.#resentAfterProcessing.set(number, (this.#resentAfterProcessing.get(number) ?? 0) + 1)
         resent.push(number)
       }
     }
     return resent
+  }
+
+  /** Note the status a check answered for a number: a later reception after `processing` is a re-send. */
+  answered(number: string, status: string): void {
+    if (status === "processing") this.#answeredProcessing.add(number)
+    else this.#answeredProcessing.delete(number)
   }
 
   /** Start a lookup of `number`: decide its outcome (the directory as it is now, and the failure rate). */
@@ -278,10 +285,10 @@ export class State {
   }
 
   /** How often a number (as this server translates it) was received in check requests. */
-  receptions(raw: string): { readonly number: string; readonly received: number; readonly whileProcessing: number } | undefined {
+  receptions(raw: string): { readonly number: string; readonly received: number; readonly resentAfterProcessing: number } | undefined {
     const number = this.translate(raw)
     if (number === undefined) return undefined
-    return { number, received: this.#received.get(number) ?? 0, whileProcessing: this.#receivedWhileProcessing.get(number) ?? 0 }
+    return { number, received: this.#received.get(number) ?? 0, resentAfterProcessing: this.#resentAfterProcessing.get(number) ?? 0 }
   }
 
   /** Count one answered `/v1` request, apply a pending version switch, and sweep the cache now and then. */
