@@ -68,6 +68,21 @@ const logout: Handler = (store, request, _params, now) => {
   return ok(store.version)
 }
 
+/**
+ * The numbers a check request names, as the server translates them (for the journal, also when a
+ * fault or the rate limit answered before the route); none for an unreadable body.
+ */
+export const checkNumbers = (store: State, request: SimulatorRequest): ReadonlyArray<string> => {
+  const body = Requests.checkBody(request.body)
+  if (!body.ok) return []
+  const numbers: Array<string> = []
+  for (const input of body.value.contacts) {
+    const number = store.translate(input)
+    if (number !== undefined) numbers.push(number)
+  }
+  return numbers
+}
+
 const check: Handler = (store, request, _params, now, trace) => {
   const body = Requests.checkBody(request.body)
   if (!body.ok) return fail(store, body.error)
