@@ -119,3 +119,25 @@ export const startServer = (args: ReadonlyArray<string> = []): Promise<Server> =
 /** `n` distinct, possible US numbers. */
 export const usNumbers = (n: number): Array<string> =>
   Array.from({ length: n }, (_, i) => `+1631${String(2_000_000 + i).padStart(7, "0")}`)
+
+/**
+ * Run a bash script the way a user types it, with pipes and redirections; `wa-contacts` in the
+ * script is the built bin (a function of the script's shell).
+ */
+export const waShell = (script: string, options: RunOptions = {}): Promise<Ran> =>
+  new Promise((resolve, reject) => {
+    const start = Date.now()
+    const prelude = `wa-contacts() { ${JSON.stringify(process.execPath)} ${JSON.stringify(BIN)} "$@"; }\n`
+    const child = spawn("bash", ["-c", prelude + script], {
+      env: cleanEnv(options.env),
+      stdio: ["pipe", "pipe", "pipe"],
+      ...(options.cwd === undefined ? {} : { cwd: options.cwd })
+    })
+    let stdout = ""
+    let stderr = ""
+    child.stdout.setEncoding("utf8").on("data", (t: string) => (stdout += t))
+    child.stderr.setEncoding("utf8").on("data", (t: string) => (stderr += t))
+    child.on("error", reject)
+    child.on("close", (code, signal) => resolve({ code, signal, stdout, stderr, ms: Date.now() - start }))
+    child.stdin.end(options.stdin ?? "")
+  })
