@@ -106,7 +106,6 @@ export const run = (argv: ReadonlyArray<string>): Effect.Effect<ExitCode, never,
     }),
     Effect.catchCause((cause): Effect.Effect<ExitCode> => {
       if (Cause.hasInterruptsOnly(cause)) return Effect.interrupt
-      if (process.env["WA_CLI_DEBUG"]) console.error(Cause.pretty(cause))
       const bug = defect(Cause.squash(cause))
       return Effect.as(Console.error(`error: ${bug.message}`), bug.code)
     }),
