@@ -4,8 +4,8 @@
  * terminal facts pinned (no terminal: NDJSON by default, no colour, no progress bar).
  */
 import * as NodeServices from "@effect/platform-node/NodeServices"
-import { Effect, Layer, Sink, Stdio, Stream } from "effect"
-import { TestConsole } from "effect/testing"
+import { type Duration, Effect, Fiber, Layer, Sink, Stdio, Stream } from "effect"
+import { TestClock, TestConsole } from "effect/testing"
 import { Cli } from "@wa-contacts/cli"
 import { Tty } from "../../src/Tty.ts"
 
@@ -42,6 +42,41 @@ export const wa = (
       Effect.provide(TestConsole.layer),
       Effect.provideService(Tty, { stdout: options.terminal === true, stderr: false, color: false, columns: 120 }),
       Effect.provide(testStdio(out, options.stdin)),
+      Effect.provide(NodeServices.layer)
+    )
+  )
+}
+
+/**
+ * Run `wa-contacts ...argv` on a `TestClock`: time passes only as the test advances it, by `step`
+ * until the run ends (at most `limit` of simulated time): no real waiting for latencies, polls,
+ * retries and deadlines.
+ */
+export const waOnTestClock = (
+  argv: ReadonlyArray<string>,
+  options: { readonly step?: Duration.Input; readonly limit?: number } = {}
+): Promise<Run & { readonly steps: number }> => {
+  const out: Array<string> = []
+  return Effect.runPromise(
+    Effect.gen(function*() {
+      const fiber = yield* Effect.forkChild(Cli.run(argv))
+      let steps = 0
+      while (fiber.pollUnsafe() === undefined && steps < (options.limit ?? 10_000)) {
+        yield* TestClock.adjust(options.step ?? "100 millis")
+        // Let the run reach its next sleep (file and socket work happens on the real event loop).
+        yield* TestClock.withLive(Effect.sleep("1 millis"))
+        steps++
+      }
+      const code = yield* Fiber.join(fiber)
+      const logged = yield* TestConsole.logLines
+      const err = yield* TestConsole.errorLines
+      const printed = logged.map((l) => `${String(l)}\n`).join("") + out.join("")
+      return { code, stdout: printed.replace(/\n$/, ""), stderr: err.map(String).join("\n"), steps }
+    }).pipe(
+      Effect.provide(TestConsole.layer),
+      Effect.provide(TestClock.layer()),
+      Effect.provideService(Tty, { stdout: false, stderr: false, color: false, columns: 120 }),
+      Effect.provide(testStdio(out)),
       Effect.provide(NodeServices.layer)
     )
   )
