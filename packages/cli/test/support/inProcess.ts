@@ -4,7 +4,7 @@
  * terminal facts pinned (no terminal: NDJSON by default, no colour, no progress bar).
  */
 import * as NodeServices from "@effect/platform-node/NodeServices"
-import { type Duration, Effect, Fiber, Layer, Sink, Stdio, Stream } from "effect"
+import { type Duration, Effect, Fiber, FileSystem, Layer, Sink, Stdio, Stream } from "effect"
 import { TestClock, TestConsole } from "effect/testing"
 import { Cli } from "@wa-contacts/cli"
 import { Tty } from "../../src/Tty.ts"
@@ -28,7 +28,12 @@ export const testStdio = (out: Array<string>, stdin: ReadonlyArray<Uint8Array | 
 /** Run `wa-contacts ...argv`; `terminal` pretends stdout is a terminal (tables, colour off). */
 export const wa = (
   argv: ReadonlyArray<string>,
-  options: { readonly terminal?: boolean; readonly stdin?: ReadonlyArray<Uint8Array | string> } = {}
+  options: {
+    readonly terminal?: boolean
+    readonly stdin?: ReadonlyArray<Uint8Array | string>
+    /** A file system instead of the machine's (e.g. `memoryFileSystem`). */
+    readonly fileSystem?: FileSystem.FileSystem
+  } = {}
 ): Promise<Run> => {
   const out: Array<string> = []
   return Effect.runPromise(
@@ -42,6 +47,7 @@ export const wa = (
       Effect.provide(TestConsole.layer),
       Effect.provideService(Tty, { stdout: options.terminal === true, stderr: false, color: false, columns: 120 }),
       Effect.provide(testStdio(out, options.stdin)),
+      (effect) => (options.fileSystem === undefined ? effect : Effect.provideService(effect, FileSystem.FileSystem, options.fileSystem)),
       Effect.provide(NodeServices.layer)
     )
   )
