@@ -1,7 +1,8 @@
 /**
  * Run the CLI in process, as `wa-contacts ARGS` would: stdout through a test `Stdio` (records)
- * and `TestConsole` (help), stderr through `TestConsole`, files through Node's `FileSystem`, the
- * terminal facts pinned (no terminal: NDJSON by default, no colour, no progress bar).
+ * and `TestConsole` (help), stderr through `TestConsole`, files through Node's `FileSystem` (or an
+ * in-memory one), time on a `TestClock`, the terminal facts pinned (no terminal: NDJSON by
+ * default, no colour, no progress bar).
  */
 import * as NodeServices from "@effect/platform-node/NodeServices"
 import { type Duration, Effect, Fiber, FileSystem, Layer, Sink, Stdio, Stream } from "effect"
@@ -25,7 +26,11 @@ export const testStdio = (out: Array<string>, stdin: ReadonlyArray<Uint8Array | 
     stdin: Stream.fromIterable(stdin.map((c) => typeof c === "string" ? new TextEncoder().encode(c) : c))
   })
 
-/** Run `wa-contacts ...argv`; `terminal` pretends stdout is a terminal (tables, colour off). */
+/**
+ * Run `wa-contacts ...argv` as a user would, in process, on a `TestClock` (see `waOnTestClock`):
+ * the simulator's latencies, the polls and the retries take no real time. `terminal` pretends
+ * stdout is a terminal (tables, colour off).
+ */
 export const wa = (
   argv: ReadonlyArray<string>,
   options: {
@@ -34,24 +39,7 @@ export const wa = (
     /** A file system instead of the machine's (e.g. `memoryFileSystem`). */
     readonly fileSystem?: FileSystem.FileSystem
   } = {}
-): Promise<Run> => {
-  const out: Array<string> = []
-  return Effect.runPromise(
-    Effect.gen(function*() {
-      const code = yield* Cli.run(argv)
-      const logged = yield* TestConsole.logLines
-      const err = yield* TestConsole.errorLines
-      const printed = logged.map((l) => `${String(l)}\n`).join("") + out.join("")
-      return { code, stdout: printed.replace(/\n$/, ""), stderr: err.map(String).join("\n") }
-    }).pipe(
-      Effect.provide(TestConsole.layer),
-      Effect.provideService(Tty, { stdout: options.terminal === true, stderr: false, color: false, columns: 120 }),
-      Effect.provide(testStdio(out, options.stdin)),
-      (effect) => (options.fileSystem === undefined ? effect : Effect.provideService(effect, FileSystem.FileSystem, options.fileSystem)),
-      Effect.provide(NodeServices.layer)
-    )
-  )
-}
+): Promise<Run> => waOnTestClock(argv, options)
 
 /**
  * Run `wa-contacts ...argv` on a `TestClock`: time passes only as the test advances it, by `step`
@@ -60,7 +48,13 @@ export const wa = (
  */
 export const waOnTestClock = (
   argv: ReadonlyArray<string>,
-  options: { readonly step?: Duration.Input; readonly limit?: number } = {}
+  options: {
+    readonly step?: Duration.Input
+    readonly limit?: number
+    readonly terminal?: boolean
+    readonly stdin?: ReadonlyArray<Uint8Array | string>
+    readonly fileSystem?: FileSystem.FileSystem
+  } = {}
 ): Promise<Run & { readonly steps: number }> => {
   const out: Array<string> = []
   return Effect.runPromise(
@@ -81,8 +75,9 @@ export const waOnTestClock = (
     }).pipe(
       Effect.provide(TestConsole.layer),
       Effect.provide(TestClock.layer()),
-      Effect.provideService(Tty, { stdout: false, stderr: false, color: false, columns: 120 }),
-      Effect.provide(testStdio(out)),
+      Effect.provideService(Tty, { stdout: options.terminal === true, stderr: false, color: false, columns: 120 }),
+      Effect.provide(testStdio(out, options.stdin)),
+      (effect) => (options.fileSystem === undefined ? effect : Effect.provideService(effect, FileSystem.FileSystem, options.fileSystem)),
       Effect.provide(NodeServices.layer)
     )
   )
