@@ -7,7 +7,7 @@
  * @since 0.1.0
  */
 import { Check, Config, type Errors, Version } from "@wa-contacts/core"
-import { Cause, Console, Effect, Exit as EffectExit, Option, Stream } from "effect"
+import { Array as Arr, Cause, Console, type Duration, Effect, Exit as EffectExit, Option, Stream } from "effect"
 import * as Connection from "../Connection.ts"
 import { toExit } from "../ErrorMessage.ts"
 import { Exit, ExitCode, usage } from "../ExitCode.ts"
@@ -33,7 +33,7 @@ export interface CheckInput extends Connection.ConnectionOptions {
   readonly batchSize: Option.Option<number>
   readonly concurrency: Option.Option<number>
   readonly rate: Option.Option<number>
-  readonly maxWait: Option.Option<import("effect").Duration.Duration>
+  readonly maxWait: Option.Option<Duration.Duration>
   readonly format: Option.Option<Output.Format>
   readonly output: Option.Option<string>
   readonly force: boolean
@@ -56,7 +56,6 @@ export const run = Effect.fnUntraced(function*(input: CheckInput) {
   const parsedDelimiter = delimiter === undefined ? undefined : Input.parseDelimiter(delimiter)
   if (delimiter !== undefined && parsedDelimiter === undefined) return yield* usage(`--delimiter ${JSON.stringify(delimiter)}: give one character, or tab`)
   yield* Connection.validate(input)
-
 
   yield* Effect.scoped(Effect.gen(function*() {
     const source = yield* Input.open({
@@ -101,9 +100,9 @@ export const run = Effect.fnUntraced(function*(input: CheckInput) {
     })
     const rows: Stream.Stream<Output.Row, Errors.ContactsError | Exit> = results.pipe(
       Stream.mapArray((chunk) => {
-        const out = chunk.map(([result, item]) => recordOf(result, item))
+        const out = Arr.map(chunk, ([result, item]) => recordOf(result, item))
         progress.update({ done: stats.results, byStatus: stats.byStatus, fraction: fraction() })
-        return out as unknown as readonly [Output.Row, ...Array<Output.Row>]
+        return out
       }),
       Stream.provide(Connection.layer(input)),
       Stream.provideService(Config.ContactsConfig, {
