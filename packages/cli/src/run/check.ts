@@ -52,9 +52,6 @@ export const run = Effect.fnUntraced(function*(input: CheckInput) {
   if (input.resume && !Resume.canResume(format)) {
     return yield* usage(`--resume needs --format ndjson or csv (not ${format}): only those can be appended to`)
   }
-  const delimiter = Option.getOrUndefined(input.delimiter)
-  const parsedDelimiter = delimiter === undefined ? undefined : Input.parseDelimiter(delimiter)
-  if (delimiter !== undefined && parsedDelimiter === undefined) return yield* usage(`--delimiter ${JSON.stringify(delimiter)}: give one character, or tab`)
   yield* Connection.validate(input)
 
   yield* Effect.scoped(Effect.gen(function*() {
@@ -62,7 +59,7 @@ export const run = Effect.fnUntraced(function*(input: CheckInput) {
       numbers: input.numbers,
       file: Option.getOrUndefined(input.file),
       column: Option.getOrUndefined(input.column),
-      delimiter: parsedDelimiter
+      delimiter: Option.getOrUndefined(input.delimiter)
     })
     const done = input.resume && outputPath !== undefined ? yield* Resume.load(outputPath, format) : undefined
     const target = yield* Output.open({
