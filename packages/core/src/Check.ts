@@ -46,6 +46,12 @@ export interface CheckOptions {
   readonly poll?: PollOptions | undefined
   /** Counters of what was sent; pass one in to read them afterwards. */
   readonly stats?: CheckStats | undefined
+  /**
+   * Asked before each re-send of `processing` numbers: how many of them (from the first) may be
+   * re-sent. The others are no longer polled and are reported as `processing`. Default: all.
+   * The check budget uses it, since re-sends count as checks.
+   */
+  readonly beforeResend?: ((pending: number) => Effect.Effect<number>) | undefined
 }
 
 /** Options of a bulk check. */
@@ -158,6 +164,10 @@ const resolveInputs = (
       const now = yield* Effect.clockWith((c) => c.currentTimeMillis)
       if (now >= deadline) break
       yield* Effect.sleep(Math.min(delay, deadline - now))
+      if (options.beforeResend !== undefined) {
+        pending = pending.slice(0, Math.max(0, yield* options.beforeResend(pending.length)))
+        if (pending.length === 0) break
+      }
       // Re-poll without force_check: a forced re-check would restart the lookup every time.
       if (stats !== undefined) stats.polls += pending.length
       yield* send(pending, "no_wait", false)
@@ -212,6 +222,65 @@ const count = (stats: CheckStats | undefined, result: CheckResult): CheckResult 
 }
 
 /**
+ * How the first inputs of their numbers in one group are answered: `resolve` sends them (the
+ * check's own resolution, with its rate limit and polling); a seam may answer some otherwise and
+ * send only the rest. The result store uses it (`StoredCheck`).
+ *
+ * @internal
+ */
+export type GroupSeam<T, E2, R2> = (
+  firsts: ReadonlyArray<{ readonly item: T; readonly translation: Translation; readonly rejected: string | undefined }>,
+  resolve: (inputs: ReadonlyArray<string>) => Effect.Effect<Map<string, Answer>, ContactsError, Transport>
+) => Effect.Effect<Map<string, Answer>, ContactsError | E2, Transport | R2>
+
+/**
+ * The bulk check over any item type, with an optional seam around the resolution of each group:
+ * `inputOf` reads the input of an item, `output` builds what is emitted from its result.
+ *
+ * @internal
+ */
+export const checkWithSeam = <T, O, E, R, E2 = never, R2 = never>(
+  source: Stream.Stream<T, E, R>,
+  inputOf: (item: T) => string,
+  output: (result: CheckResult, item: T) => O,
+  options: CheckStreamOptions,
+  seam?: GroupSeam<T, E2, R2>
+): Stream.Stream<O, ContactsError | E | E2, Transport | R | R2> =>
+  Stream.unwrap(Effect.gen(function*() {
+    const config = yield* ContactsConfig
+    const translator = new Translator(config.registeredNumber, options.validity ?? "ambiguous")
+    const limiter = options.rateLimit === false ? RateLimit.unlimited : RateLimit.make(options.rateLimit ?? RateLimit.DOCUMENTED)
+    const concurrency = Math.max(1, options.concurrency ?? 4)
+    const inFlight = yield* Semaphore.make(concurrency)
+    const answersByKey = new AnswerTable()
+    const fallback = configuredSemantics(config)
+    const stats = options.stats
+    const resolve = (inputs: ReadonlyArray<string>) => resolveInputs(inputs, options, config, limiter, inFlight)
+
+    const resolveGroup = (group: ReadonlyArray<Prepared & { readonly item: T }>) => {
+      const firsts = group.filter((p) => p.first)
+      if (firsts.length === 0) return Effect.succeed(group)
+      const inputs = firsts.map((p) => p.translation.input)
+      return (seam === undefined ? resolve(inputs) : seam(firsts, resolve)).pipe(
+        Effect.map((answers) => {
+          for (const p of firsts) answersByKey.set(p.key, answers.get(p.translation.input) ?? { outcome: missing, semantics: fallback })
+          return group
+        })
+      )
+    }
+
+    return source.pipe(
+      Stream.map((item) => ({ ...prepare(translator, answersByKey, inputOf(item)), item })),
+      Stream.grouped(Math.max(1, options.batchSize ?? 500)),
+      Stream.mapEffect(resolveGroup, { concurrency: Math.max(1, options.batchesInProgress ?? concurrency * 8) }),
+      // After the ordered mapEffect every earlier group is answered, so duplicates of earlier
+      // numbers find their answer here.
+      Stream.map((group) => group.map((p) => output(count(stats, toResult(p, answersByKey.get(p.key), fallback)), p.item))),
+      Stream.flattenIterable
+    )
+  }))
+
+/**
  * Check any number of inputs as a `Stream` of results: exactly one per input, in input order.
  * Memory holds one compact entry per distinct number (to answer later duplicates: about 12 bytes
  * for an E.164 number, see `internal/AnswerTable.ts`) and the batches in progress; the inputs
@@ -224,38 +293,7 @@ export const checkStream = <E = never, R = never>(
   inputs: Stream.Stream<string, E, R> | Iterable<string>,
   options: CheckStreamOptions = {}
 ): Stream.Stream<CheckResult, ContactsError | E, Transport | R> =>
-  Stream.unwrap(Effect.gen(function*() {
-    const config = yield* ContactsConfig
-    const translator = new Translator(config.registeredNumber, options.validity ?? "ambiguous")
-    const limiter = options.rateLimit === false ? RateLimit.unlimited : RateLimit.make(options.rateLimit ?? RateLimit.DOCUMENTED)
-    const concurrency = Math.max(1, options.concurrency ?? 4)
-    const inFlight = yield* Semaphore.make(concurrency)
-    const answersByKey = new AnswerTable()
-    const fallback = configuredSemantics(config)
-    const source: Stream.Stream<string, E, R> = Stream.isStream(inputs) ? inputs : Stream.fromIterable(inputs)
-    const stats = options.stats
-
-    const resolveGroup = (group: ReadonlyArray<Prepared>) => {
-      const firsts = group.filter((p) => p.first)
-      if (firsts.length === 0) return Effect.succeed(group)
-      return resolveInputs(firsts.map((p) => p.translation.input), options, config, limiter, inFlight).pipe(
-        Effect.map((answers) => {
-          for (const p of firsts) answersByKey.set(p.key, answers.get(p.translation.input) ?? { outcome: missing, semantics: fallback })
-          return group
-        })
-      )
-    }
-
-    return source.pipe(
-      Stream.map((input) => prepare(translator, answersByKey, input)),
-      Stream.grouped(Math.max(1, options.batchSize ?? 500)),
-      Stream.mapEffect(resolveGroup, { concurrency: Math.max(1, options.batchesInProgress ?? concurrency * 8) }),
-      // After the ordered mapEffect every earlier group is answered, so duplicates of earlier
-      // numbers find their answer here.
-      Stream.map((group) => group.map((p) => count(stats, toResult(p, answersByKey.get(p.key), fallback)))),
-      Stream.flattenIterable
-    )
-  }))
+  checkWithSeam(Stream.isStream(inputs) ? inputs : Stream.fromIterable(inputs), (input: string) => input, (result) => result, options)
 
 /**
  * Check one batch: the inputs are validated (a bad one fails with `InputError` before anything is

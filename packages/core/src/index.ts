@@ -42,5 +42,6 @@ export * as StoreRules from "./StoreRules.ts"
 /** The check budget: checks must not outnumber messages. */
 export * as Budget from "./Budget.ts"
 /** Checks through the result store, and re-validation of what is due. */
+export * as StoredCheck from "./StoredCheck.ts"
 /** Looking after a result store: messages, import, stats, export, prune. */
 export * as StoreAdmin from "./StoreAdmin.ts"

@@ -66,9 +66,9 @@ export interface Gate {
   readonly abandon: (plan: Plan) => Effect.Effect<void, StoreError>
   /**
    * How many of `count` re-sends may go out (the budget counts them); they are charged now.
-   * Without a budget, all.
+   * Without a budget, all. When the store fails, none: polling stops, and the numbers stay due.
    */
-  readonly allowResend: (count: number) => Effect.Effect<number, StoreError>
+  readonly allowResend: (count: number) => Effect.Effect<number>
   /** Wrap the transport so that every number in a check request is charged to the ledger. */
   readonly meter: (transport: Transport["Service"]) => Transport["Service"]
   /** Checks this run has sent (numbers in check requests, re-sends included). */
@@ -155,7 +155,9 @@ export const make = (options: StoreCheckOptions) =>
         }).pipe(Effect.onError(() => Effect.sync(() => (reservedForRun -= take))))
         reservedForRun -= take - granted
         prepaid += granted
-        return { granted, totals, usedByRun: usedByRun + granted }
+        // The totals as they stand after this reservation: what a deferred number is told.
+        const after = totals === undefined ? undefined : { checks: totals.checks + granted, messages: totals.messages }
+        return { granted, totals: after, usedByRun: usedByRun + granted }
       })
 
     /** Claim `numbers`; those another run holds are claimed again after a pause, until it wrote or its claim lapsed. */
@@ -259,7 +261,9 @@ export const make = (options: StoreCheckOptions) =>
       })
 
     const allowResend = (count: number) =>
-      budget === undefined ? Effect.succeed(count) : Effect.map(reserve(count), (r) => r.granted)
+      budget === undefined
+        ? Effect.succeed(count)
+        : reserve(count).pipe(Effect.map((r) => r.granted), Effect.orElseSucceed(() => 0))
 
     const meter = (transport: Transport["Service"]): Transport["Service"] => ({
       send: (request) => {
