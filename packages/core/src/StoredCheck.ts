@@ -177,7 +177,7 @@ export const checkPairedThroughStore = <P, E = never, R = never>(
       return [out, cell.payload] as const
     }
     const cells = inputs.pipe(Stream.map(([input, payload]): Cell<P> => ({ input, payload, note: undefined })))
-    return checkWithSeam(cells, (cell) => cell.input, output, { ...options, beforeResend: gate.allowResend }, seam).pipe(
+    return checkWithSeam(cells, (cell) => cell.input, output, { ...options, beforeResend: (pending) => gate.allowResend(pending.length) }, seam).pipe(
       Stream.updateService(Transport, gate.meter),
       Stream.ensuring(gate.settle.pipe(Effect.ignore))
     )
