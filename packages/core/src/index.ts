@@ -47,3 +47,5 @@ export * as Budget from "./Budget.ts"
 export * as StoredCheck from "./StoredCheck.ts"
 /** Looking after a result store: messages, import, stats, export, prune. */
 export * as StoreAdmin from "./StoreAdmin.ts"
+/** The Promise facade of checks through a result store. */
+export * as StoreClient from "./StoreClient.ts"
