@@ -64,6 +64,11 @@ export interface StoredCheckOptions extends CheckStreamOptions {
   readonly store?: StoreGate.StoreCheckOptions | undefined
 }
 
+/** Inputs known to be distinct numbers (re-validation): no memory of deferred numbers is needed. */
+interface Internal {
+  readonly distinct?: boolean
+}
+
 /** What a run through the store did, for its summary. */
 export interface StoreRunCounts {
   /** Inputs answered from the store. */
@@ -111,7 +116,7 @@ const toOutput = <P>(result: CheckResult, cell: Cell<P>, deferred: ReadonlyMap<s
  */
 export const checkPairedThroughStore = <P, E = never, R = never>(
   inputs: Stream.Stream<readonly [input: string, payload: P], E, R>,
-  options: StoredCheckOptions = {},
+  options: StoredCheckOptions & Internal = {},
   counts: StoreRunCounts = emptyCounts()
 ): Stream.Stream<readonly [StoredCheckResult, P], ContactsError | StoreError | E, Transport | ResultStore | R> =>
   Stream.unwrap(Effect.gen(function*() {
@@ -142,7 +147,7 @@ export const checkPairedThroughStore = <P, E = never, R = never>(
             answers.set(input, { outcome: StoreRules.outcomeOf(fresh), semantics: fresh.semantics })
             f.item.note = { _tag: "Stored", checkedAt: fresh.checked_at, age: StoreRules.ageOf(fresh, at) }
           } else if (later !== undefined) {
-            deferred.set(translated, later)
+            if (options.distinct !== true) deferred.set(translated, later)
             answers.set(input, { outcome: deferredPlaceholder, semantics: later.previous?.semantics ?? "unknown" })
             f.item.note = { _tag: "Deferred", ...later }
           } else {
@@ -186,7 +191,7 @@ export const checkPairedThroughStore = <P, E = never, R = never>(
 /** {@link checkPairedThroughStore} without payloads: one result per input, in input order. */
 export const checkThroughStore = <E = never, R = never>(
   inputs: Stream.Stream<string, E, R> | Iterable<string>,
-  options: StoredCheckOptions = {},
+  options: StoredCheckOptions & Internal = {},
   counts: StoreRunCounts = emptyCounts()
 ): Stream.Stream<StoredCheckResult, ContactsError | StoreError | E, Transport | ResultStore | R> =>
   checkPairedThroughStore(
@@ -244,5 +249,5 @@ export const revalidate = (
     counts.fresh = summary.checkedSince[0] ?? 0
     counts.due = summary.numbers - counts.fresh
     const due = store.due({ checkedBefore: threshold, limit: options.limit }).pipe(Stream.map((n) => n.number))
-    return checkThroughStore(due, { ...options, store: storeOptions }, counts)
+    return checkThroughStore(due, { ...options, store: storeOptions, distinct: true }, counts)
   }))

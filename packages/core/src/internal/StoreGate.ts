@@ -201,6 +201,12 @@ export const make = (options: StoreCheckOptions) =>
           else candidates.push(n)
         }
         if (candidates.length === 0) return result
+        if (budget?.perRun !== undefined && reservedForRun >= budget.perRun) {
+          // The run's cap is spent: defer without claiming (nothing to claim, nothing to release).
+          const reason = Budget.deferralReason(budget, reservedForRun, undefined)
+          for (const n of candidates) result.deferred.set(n, { reason, previous: known.get(n)?.result ?? null })
+          return result
+        }
         const claimed = yield* claimAll(candidates)
         const at = yield* now
         const due: Array<string> = []
