@@ -35,3 +35,9 @@ export * as Check from "./Check.ts"
 export * as Contacts from "./Contacts.ts"
 /** The Promise facade. */
 export * as Client from "./Client.ts"
+/** The result store port: stored results, claims, the ledger. */
+export * as ResultStore from "./ResultStore.ts"
+/** The store's rules: fresh vs due, stored results, changes. */
+export * as StoreRules from "./StoreRules.ts"
+/** The check budget: checks must not outnumber messages. */
+export * as Budget from "./Budget.ts"
