@@ -11,3 +11,24 @@
  * @since 0.1.0
  */
 export * as SqliteClient from "./SqliteClient.ts"
+
+/**
+ * The `ResultStore` port on `effect/sql`: one code path for SQLite and PostgreSQL.
+ *
+ * @since 0.1.0
+ */
+export * as SqlResultStore from "./SqlResultStore.ts"
+
+/**
+ * The store's schema as `effect/sql` migrations.
+ *
+ * @since 0.1.0
+ */
+export * as Migrations from "./Migrations.ts"
+
+/**
+ * Store locations (a SQLite path or a `postgres://` URL) and the layer that opens one.
+ *
+ * @since 0.1.0
+ */
+export * as Store from "./Store.ts"
