@@ -36,8 +36,8 @@ export type Location =
     readonly schema: string | undefined
     /** The URL with its password masked, for messages. */
     readonly display: string
-    /** Secrets to remove from any message (the password, raw and percent-encoded). */
-    readonly secrets: ReadonlyArray<string>
+    /** Secrets to remove from any message (the password as written and decoded). */
+    readonly secrets: Redacted.Redacted<ReadonlyArray<string>>
   }
 
 const SCHEMA_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/
@@ -82,7 +82,7 @@ export const parse = (input: string): Effect.Effect<Location, ResultStore.StoreE
       url: Redacted.make(url.toString()),
       schema,
       display: masked.toString(),
-      secrets
+      secrets: Redacted.make(secrets)
     })
   })
 
@@ -113,7 +113,8 @@ export interface Options {
   readonly maxConnections?: number | undefined
 }
 
-const redactorOf = (location: Location) => Rows.redactor(location._tag === "Postgres" ? location.secrets : [])
+const redactorOf = (location: Location) =>
+  Rows.redactor(location._tag === "Postgres" ? Redacted.value(location.secrets) : [])
 
 /**
  * The `SqlClient` of a location, with the store's schema migrated (PostgreSQL: created first
