@@ -139,7 +139,7 @@ export const clientLayer = (
         ))
       }
       yield* Migrations.run
-    }).pipe(Effect.mapError(Rows.toStoreError("migrate", redact)))
+    }).pipe(Effect.mapError(Rows.toStoreError("open", redact)))
   )
   const client: Layer.Layer<SqlClient.SqlClient, unknown> = location._tag === "Sqlite"
     ? SqliteClient.layer({ filename: location.filename, busyTimeout: options.busyTimeout })
