@@ -17,10 +17,12 @@ export const DEFAULT_WINDOW: Duration.Duration = Duration.days(7)
 /** How a run is budgeted. */
 export interface BudgetOptions {
   /**
-   * Apply the ledger rule (checks in the window <= messages in the window × `ratio`); default
-   * `true`. `false` leaves only `perRun`, if any.
+   * Apply the ledger rule (checks in the window <= messages in the window × `ratio`): `true` (the
+   * default) always — with no messages recorded nothing may be sent; `"when-recorded"` only once
+   * messages are recorded in the window (before that only `perRun` limits the run: the caller
+   * chose a cap explicitly); `false` never, leaving only `perRun`, if any.
    */
-  readonly ledger?: boolean | undefined
+  readonly ledger?: boolean | "when-recorded" | undefined
   /** The rolling window (default 7 days). */
   readonly window?: Duration.Input | undefined
   /** Checks allowed per message (default 1). */
@@ -31,7 +33,7 @@ export interface BudgetOptions {
 
 /** A budget in force, with the numbers it needs. */
 export interface Budget {
-  readonly ledger: boolean
+  readonly ledger: boolean | "when-recorded"
   readonly windowMillis: number
   readonly ratio: number
   readonly perRun: number | undefined
@@ -45,9 +47,16 @@ export const make = (options: BudgetOptions = {}): Budget => ({
   perRun: options.perRun
 })
 
-/** Checks the ledger still allows: messages × ratio minus checks, never negative. */
+/** Whether the ledger rule applies to these totals. */
+export const ledgerApplies = (budget: Budget, totals: LedgerTotals): boolean =>
+  budget.ledger === true || (budget.ledger === "when-recorded" && totals.messages > 0)
+
+/**
+ * Checks the ledger still allows: messages × ratio minus checks, never negative; unlimited
+ * (`Infinity`) when the rule does not apply.
+ */
 export const ledgerAllowance = (budget: Budget, totals: LedgerTotals): number =>
-  Math.max(0, Math.floor(totals.messages * budget.ratio) - totals.checks)
+  ledgerApplies(budget, totals) ? Math.max(0, Math.floor(totals.messages * budget.ratio) - totals.checks) : Infinity
 
 /**
  * How many of `requested` checks to grant, given the ledger's totals in the window and the checks
@@ -56,8 +65,7 @@ export const ledgerAllowance = (budget: Budget, totals: LedgerTotals): number =>
 export const decide = (budget: Budget, requested: number, usedByRun: number) => (totals: LedgerTotals): number => {
   let granted = Math.max(0, Math.floor(requested))
   if (budget.perRun !== undefined) granted = Math.min(granted, Math.max(0, budget.perRun - usedByRun))
-  if (budget.ledger) granted = Math.min(granted, ledgerAllowance(budget, totals))
-  return granted
+  return Math.min(granted, ledgerAllowance(budget, totals))
 }
 
 /** Why a number was not sent, for the `deferred` record. */
@@ -65,11 +73,11 @@ export const deferralReason = (budget: Budget, usedByRun: number, totals: Ledger
   if (budget.perRun !== undefined && usedByRun >= budget.perRun) {
     return `the run's budget of ${budget.perRun} checks is spent`
   }
-  if (budget.ledger && totals !== undefined) {
+  if (totals !== undefined && ledgerApplies(budget, totals)) {
     const days = budget.windowMillis / 86_400_000
     const window = Number.isInteger(days) ? `${days} days` : `${budget.windowMillis / 1000} s`
     return totals.messages === 0
-      ? `no messages recorded in the last ${window}: checks must not outnumber messages (record them, or set a budget per run)`
+      ? `no messages recorded in the last ${window}: checks must not outnumber messages (record them, or set a budget per run, or switch the budget off)`
       : `${totals.checks} checks in the last ${window} already match ${totals.messages} messages × ${budget.ratio}`
   }
   return "over budget"

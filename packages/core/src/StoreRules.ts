@@ -7,7 +7,8 @@
  */
 import { Duration } from "effect"
 import type { Change, StoredResult } from "./ResultStore.ts"
-import { type CheckResult, type Outcome, untrusted, type WaId } from "./Result.ts"
+import { type Outcome, untrusted, type WaId } from "./Result.ts"
+import type { Semantics } from "./Version.ts"
 
 /** How long a result stays fresh by default: 7 days, the server's own cache of check results. */
 export const DEFAULT_MAX_AGE: Duration.Duration = Duration.days(7)
@@ -39,14 +40,18 @@ export const dueThreshold = (now: number, maxAge: number): number => now - maxAg
 export const ageOf = (result: StoredResult, now: number): number => Math.max(0, now - result.checked_at)
 
 /**
- * What a check result becomes in the store, or `undefined` when it is not an answer worth
- * keeping: still `processing` at the deadline, missing from the server's answer, rejected before
- * sending, or without a translated number. A `failed` from the server is kept: the server caches
+ * What the outcome of a check becomes in the store, or `undefined` when it is not an answer worth
+ * keeping: still `processing` at the deadline, missing from the server's answer, or rejected
+ * before sending. A `failed` from the server is kept: the server caches
  * it too, and re-sending it within `maxAge` would only spend the budget.
  */
-export const toStored = (result: CheckResult, checkedAt: number, serverVersion: string | undefined): StoredResult | undefined => {
-  if (result.translated === undefined) return undefined
-  const common = { semantics: result.semantics, server_version: serverVersion ?? null, checked_at: checkedAt }
+export const toStored = (
+  result: Outcome,
+  semantics: Semantics,
+  checkedAt: number,
+  serverVersion: string | undefined
+): StoredResult | undefined => {
+  const common = { semantics, server_version: serverVersion ?? null, checked_at: checkedAt }
   switch (result._tag) {
     case "WhatsAppUser":
       return { ...common, status: "valid", outcome: "WhatsAppUser", wa_id: result.waId, wa_id_trusted: true, anomaly: false, detail: null }

@@ -41,3 +41,6 @@ export * as ResultStore from "./ResultStore.ts"
 export * as StoreRules from "./StoreRules.ts"
 /** The check budget: checks must not outnumber messages. */
 export * as Budget from "./Budget.ts"
+/** Checks through the result store, and re-validation of what is due. */
+/** Looking after a result store: messages, import, stats, export, prune. */
+export * as StoreAdmin from "./StoreAdmin.ts"

@@ -1,0 +1,280 @@
+/**
+ * The gate between a bulk check and the result store, one group of distinct translated numbers at
+ * a time: which numbers the store answers (fresh), which this run claims and sends (due, within the
+ * budget), which it defers; then, once they are answered, one atomic write of their results,
+ * history and released claims. It also keeps the ledger exact: every number in a check request is
+ * charged to it, first sends through a reservation made before sending, anything else (re-sends of
+ * `processing` numbers, retries) when the request goes out.
+ *
+ * @internal
+ */
+import { Duration, Effect, Random } from "effect"
+import * as Budget from "../Budget.ts"
+import type { Outcome } from "../Result.ts"
+import { type Change, type LedgerTotals, ResultStore, type ResultWrite, type StoredResult, type StoreError } from "../ResultStore.ts"
+import * as StoreRules from "../StoreRules.ts"
+import type { Transport, TransportRequest } from "../Transport.ts"
+import type { Semantics } from "../Version.ts"
+
+/** How a check goes through the store. */
+export interface StoreCheckOptions {
+  /** How long a stored result answers instead of a check (default 7 days, the server's cache). */
+  readonly maxAge?: Duration.Input | undefined
+  /**
+   * The check budget: `false` (the default for `check`) only records checks in the ledger;
+   * options apply the rule (see `Budget`), and numbers over it are deferred, not sent.
+   */
+  readonly budget?: Budget.BudgetOptions | false | undefined
+  /**
+   * How long a claim on a due number lasts (default 10 minutes): long enough to send it, poll it
+   * and write its result. If this process dies, others may check the number after that.
+   */
+  readonly lease?: Duration.Input | undefined
+}
+
+/** What the gate decided for one group. */
+export interface Plan {
+  /** Numbers the store answers, with their stored result. */
+  readonly fresh: Map<string, StoredResult>
+  /** Numbers to send, in the order given, with their previous result (`null`: none). */
+  readonly send: Map<string, StoredResult | null>
+  /** Numbers not sent because of the budget, with the reason and their previous result. */
+  readonly deferred: Map<string, { readonly reason: string; readonly previous: StoredResult | null }>
+  /** Numbers claimed by this run that are not sent (answered after all, or deferred): released by `commit`. */
+  readonly release: Array<string>
+}
+
+/** An answer to write: the outcome, its semantics and the server version that gave it. */
+export interface Answered {
+  readonly outcome: Outcome
+  readonly semantics: Semantics
+}
+
+/** The gate of one run. */
+export interface Gate {
+  /** The run's name on its claims. */
+  readonly owner: string
+  /** Decide for a group of distinct translated numbers. Waits for numbers another run is checking. */
+  readonly plan: (numbers: ReadonlyArray<string>, forceCheck: boolean) => Effect.Effect<Plan, StoreError>
+  /**
+   * Write what was answered (results, history, released claims) in one transaction; answers the
+   * change of each number written. Inconclusive answers (still processing, missing) are not
+   * written: the number stays due.
+   */
+  readonly commit: (plan: Plan, answers: (number: string) => Answered | undefined) => Effect.Effect<ReadonlyMap<string, Change>, StoreError>
+  /** Release every claim of a plan whose check failed: the numbers stay due for the next run. */
+  readonly abandon: (plan: Plan) => Effect.Effect<void, StoreError>
+  /**
+   * How many of `count` re-sends may go out (the budget counts them); they are charged now.
+   * Without a budget, all.
+   */
+  readonly allowResend: (count: number) => Effect.Effect<number, StoreError>
+  /** Wrap the transport so that every number in a check request is charged to the ledger. */
+  readonly meter: (transport: Transport["Service"]) => Transport["Service"]
+  /** Checks this run has sent (numbers in check requests, re-sends included). */
+  readonly sent: () => number
+  /** Record in the ledger what was sent without a reservation; run it once the last request is answered. */
+  readonly settle: Effect.Effect<void, StoreError>
+}
+
+const DEFAULT_LEASE = Duration.minutes(10)
+// How often to look again at numbers another run is checking: a lookup takes ~0.5 s.
+const HELD_FIRST_DELAY = 250
+const HELD_MAX_DELAY = 2_000
+
+const isCheckRequest = (request: TransportRequest): ReadonlyArray<unknown> | undefined => {
+  if (request.method !== "POST" || request.path !== "/v1/contacts") return undefined
+  const contacts = (request.body as { contacts?: unknown } | undefined)?.contacts
+  return Array.isArray(contacts) ? contacts : undefined
+}
+
+const serverVersionOf = (body: unknown): string | undefined => {
+  const version = (body as { meta?: { version?: unknown } } | null | undefined)?.meta?.version
+  return typeof version === "string" ? version : undefined
+}
+
+/** Make the gate of one run over the store in context. */
+export const make = (options: StoreCheckOptions) =>
+  Effect.gen(function*() {
+    const store = yield* ResultStore
+    const maxAge = StoreRules.maxAgeMillis(options.maxAge)
+    const lease = Duration.toMillis(options.lease === undefined ? DEFAULT_LEASE : Duration.fromInputUnsafe(options.lease))
+    const budget = options.budget === false || options.budget === undefined ? undefined : Budget.make(options.budget)
+    const owner = `run-${(yield* Random.nextIntBetween(0, 2 ** 31)).toString(36)}-${(yield* Random.nextIntBetween(0, 2 ** 31)).toString(36)}`
+    const now = Effect.clockWith((c) => c.currentTimeMillis)
+
+    // Numbers sent or about to be sent by this run; `prepaid` is what reservations already charged.
+    let sent = 0
+    let reservedForRun = 0
+    let prepaid = 0
+    let owed = 0
+    let serverVersion: string | undefined
+
+    /** Charge `count` numbers sent: from what reservations paid, the rest owed to the ledger. */
+    const charge = (count: number) => {
+      sent += count
+      const fromPrepaid = Math.min(prepaid, count)
+      prepaid -= fromPrepaid
+      owed += count - fromPrepaid
+    }
+
+    /**
+     * Record what was sent without a reservation (a retry, or a re-send without a budget). The
+     * transport cannot fail with a store error, so the debt is paid at the next plan or commit.
+     */
+    const settle = Effect.suspend(() => {
+      const count = owed
+      if (count === 0) return Effect.void
+      owed = 0
+      return Effect.flatMap(now, (at) => store.reserve({ requested: count, at, since: at, decide: () => count })).pipe(
+        Effect.onError(() => Effect.sync(() => (owed += count))),
+        Effect.asVoid
+      )
+    })
+
+    /**
+     * Reserve up to `requested` checks: the run's own cap is taken here, synchronously (one run,
+     * one counter), the ledger rule inside the store's transaction (all runs sharing the store).
+     */
+    const reserve = (requested: number) =>
+      Effect.gen(function*() {
+        if (requested <= 0) return { granted: 0, totals: undefined as LedgerTotals | undefined, usedByRun: reservedForRun }
+        const usedByRun = reservedForRun
+        const take = budget?.perRun === undefined ? requested : Math.min(requested, Math.max(0, budget.perRun - reservedForRun))
+        reservedForRun += take
+        let totals: LedgerTotals | undefined
+        const at = yield* now
+        const granted = take === 0 ? 0 : yield* store.reserve({
+          requested: take,
+          at,
+          since: at - (budget?.windowMillis ?? Budget.make().windowMillis),
+          decide: (t) => {
+            totals = t
+            return budget === undefined ? take : Math.min(take, Budget.ledgerAllowance(budget, t))
+          }
+        }).pipe(Effect.onError(() => Effect.sync(() => (reservedForRun -= take))))
+        reservedForRun -= take - granted
+        prepaid += granted
+        return { granted, totals, usedByRun: usedByRun + granted }
+      })
+
+    /** Claim `numbers`; those another run holds are claimed again after a pause, until it wrote or its claim lapsed. */
+    const claimAll = (numbers: ReadonlyArray<string>) =>
+      Effect.gen(function*() {
+        const claimed = new Map<string, StoredResult | null>()
+        let pending = numbers
+        let delay = HELD_FIRST_DELAY
+        while (pending.length > 0) {
+          const at = yield* now
+          const outcomes = yield* store.claim({ numbers: pending, owner, now: at, until: at + lease })
+          const held: Array<string> = []
+          let lapse = Infinity
+          for (const o of outcomes) {
+            if (o._tag === "Claimed") claimed.set(o.number, o.current)
+            else {
+              held.push(o.number)
+              lapse = Math.min(lapse, o.until)
+            }
+          }
+          pending = held
+          if (pending.length > 0) {
+            yield* Effect.sleep(Math.max(1, Math.min(delay, lapse - at)))
+            delay = Math.min(delay * 2, HELD_MAX_DELAY)
+          }
+        }
+        return claimed
+      })
+
+    const plan = (numbers: ReadonlyArray<string>, forceCheck: boolean) =>
+      Effect.gen(function*() {
+        const result: Plan = { fresh: new Map(), send: new Map(), deferred: new Map(), release: [] }
+        yield* settle
+        if (numbers.length === 0) return result
+        const known = yield* store.lookup(numbers)
+        const start = yield* now
+        const candidates: Array<string> = []
+        for (const n of numbers) {
+          const stored = known.get(n)?.result
+          if (StoreRules.isFresh(stored, start, maxAge, forceCheck)) result.fresh.set(n, stored)
+          else candidates.push(n)
+        }
+        if (candidates.length === 0) return result
+        const claimed = yield* claimAll(candidates)
+        const at = yield* now
+        const due: Array<string> = []
+        for (const n of candidates) {
+          const current = claimed.get(n) ?? null
+          // Another run may have written it between our lookup and our claim.
+          if (StoreRules.isFresh(current, at, maxAge, forceCheck)) {
+            result.fresh.set(n, current)
+            result.release.push(n)
+          } else due.push(n)
+        }
+        const { granted, totals, usedByRun } = yield* reserve(due.length)
+        due.forEach((n, i) => {
+          const previous = claimed.get(n) ?? null
+          if (i < granted) result.send.set(n, previous)
+          else {
+            const reason = budget === undefined ? "over budget" : Budget.deferralReason(budget, usedByRun, totals)
+            result.deferred.set(n, { reason, previous })
+            result.release.push(n)
+          }
+        })
+        return result
+      })
+
+    const commit = (plan: Plan, answers: (number: string) => Answered | undefined) =>
+      Effect.gen(function*() {
+        const at = yield* now
+        const changes = new Map<string, Change>()
+        const results: Array<ResultWrite> = []
+        const release = [...plan.release]
+        for (const [number, previous] of plan.send) {
+          const answer = answers(number)
+          const stored = answer === undefined
+            ? undefined
+            : StoreRules.toStored(answer.outcome, answer.semantics, at, serverVersion)
+          if (stored === undefined) {
+            release.push(number)
+            continue
+          }
+          const change = StoreRules.changeOf(previous, stored)
+          changes.set(number, change)
+          results.push({
+            number,
+            result: stored,
+            history: change === "unchanged" ? undefined : { number, change, checked_at: at, previous, current: stored }
+          })
+        }
+        if (results.length > 0 || release.length > 0) yield* store.write({ owner, results, release, at })
+        yield* settle
+        return changes
+      })
+
+    const abandon = (plan: Plan) =>
+      Effect.gen(function*() {
+        const release = [...plan.release, ...plan.send.keys()]
+        if (release.length > 0) yield* store.write({ owner, results: [], release, at: yield* now })
+        yield* settle
+      })
+
+    const allowResend = (count: number) =>
+      budget === undefined ? Effect.succeed(count) : Effect.map(reserve(count), (r) => r.granted)
+
+    const meter = (transport: Transport["Service"]): Transport["Service"] => ({
+      send: (request) => {
+        const contacts = isCheckRequest(request)
+        if (contacts === undefined) return transport.send(request)
+        return Effect.sync(() => charge(contacts.length)).pipe(
+          Effect.andThen(transport.send(request)),
+          Effect.tap((response) =>
+            Effect.sync(() => {
+              if (response.body._tag === "Json") serverVersion = serverVersionOf(response.body.value) ?? serverVersion
+            })
+          )
+        )
+      }
+    })
+
+    return { owner, plan, commit, abandon, allowResend, meter, sent: () => sent, settle } satisfies Gate
+  })
