@@ -6,10 +6,10 @@
  *
  * @since 0.1.0
  */
-import { Check, Config, type Errors, Version } from "@wa-contacts/core"
+import { Check, Config, Version } from "@wa-contacts/core"
 import { Cause, Console, Effect, Exit as EffectExit, Option, Stream } from "effect"
 import * as Connection from "../Connection.ts"
-import { describe, redact, toExit } from "../ErrorMessage.ts"
+import { toExit } from "../ErrorMessage.ts"
 import { Exit, ExitCode, usage } from "../ExitCode.ts"
 import { OutputError, outputExit } from "../Files.ts"
 import * as Input from "../Input.ts"
@@ -19,11 +19,12 @@ import * as Resume from "../Resume.ts"
 import { Tty } from "../Tty.ts"
 import { CHECK_COLUMNS, InFlight, recordOf, summaryLines } from "./checkRecords.ts"
 import { NO_REGISTERED_NOTE } from "./lint.ts"
+import { aroundStore, type StoreCheckInput, throughStore } from "./storeCheck.ts"
 
 export { CHECK_COLUMNS, recordOf }
 
 /** The parsed flags of `check`. */
-export interface CheckInput extends Connection.ConnectionOptions {
+export interface CheckInput extends Connection.ConnectionOptions, StoreCheckInput {
   readonly numbers: ReadonlyArray<string>
   readonly file: Option.Option<string>
   readonly column: Option.Option<string>
@@ -41,19 +42,6 @@ export interface CheckInput extends Connection.ConnectionOptions {
   readonly quiet: boolean
 }
 
-type Retried = Parameters<Check.CheckStats["onRetry"]>[0]
-
-/** Counts like `CheckStats`, and says each retry on stderr as it is scheduled. */
-class AnnouncedStats extends Check.CheckStats {
-  constructor(say: (error: Retried, delayMillis: number) => void) {
-    super()
-    const count = this.onRetry
-    ;(this as { onRetry: (error: Retried, delayMillis?: number) => void }).onRetry = (error, delayMillis) => {
-      count(error)
-      say(error, delayMillis ?? 0)
-    }
-  }
-}
 
 /** Run `check`. */
 export const run = Effect.fnUntraced(function*(input: CheckInput) {
@@ -70,6 +58,8 @@ export const run = Effect.fnUntraced(function*(input: CheckInput) {
   const parsedDelimiter = delimiter === undefined ? undefined : Input.parseDelimiter(delimiter)
   if (delimiter !== undefined && parsedDelimiter === undefined) return yield* usage(`--delimiter ${JSON.stringify(delimiter)}: give one character, or tab`)
   yield* Connection.validate(input)
+  const through = throughStore(input)
+  if (through instanceof Exit) return yield* through
 
   const context = yield* Effect.context<never>()
   const stderr = (text: string) => Effect.runSyncWith(context)(Console.error(text))
@@ -90,11 +80,7 @@ export const run = Effect.fnUntraced(function*(input: CheckInput) {
     })
 
     const progress = !input.quiet && tty.stderr && source.streamed ? Progress.bar() : Progress.silent
-    const stats = new AnnouncedStats((error, delayMillis) => {
-      if (input.quiet) return
-      progress.done()
-      stderr(redact(`retrying in ${(delayMillis / 1000).toFixed(1)} s: ${describe(error)}`, secrets))
-    })
+    const stats = new Check.CheckStats()
     const settings = Connection.clientSettings(input)
     const inFlight = new InFlight()
     let skipped = 0
@@ -118,7 +104,7 @@ export const run = Effect.fnUntraced(function*(input: CheckInput) {
     )
     const fraction = () => (source.size === undefined || source.size === 0 ? undefined : Math.min(1, source.bytesRead() / source.size))
     const rate = Option.getOrUndefined(input.rate)
-    const results = Check.checkStream(inputs, {
+    const options: Check.CheckStreamOptions = {
       blocking: input.wait ? "wait" : "no_wait",
       forceCheck: input.forceCheck,
       batchSize: Option.getOrUndefined(input.batchSize),
@@ -126,12 +112,14 @@ export const run = Effect.fnUntraced(function*(input: CheckInput) {
       rateLimit: rate === undefined ? undefined : rate === 0 ? false : { requestsPerSecond: rate, burst: Math.max(1, Math.round(rate)) },
       maxWait: Option.getOrUndefined(input.maxWait),
       stats
-    })
-    const rows: Stream.Stream<Output.Row, Errors.ContactsError | Exit> = results.pipe(
-      Stream.mapArray((chunk) => {
-        const out = chunk.map((result) => recordOf(result, inFlight.shift()))
+    }
+    const records = through === undefined
+      ? Stream.map(Check.checkStream(inputs, options), (result) => recordOf(result, inFlight.shift()))
+      : through.rows(inputs, options, () => inFlight.shift())
+    const rows = records.pipe(
+      Stream.mapArray((out) => {
         progress.update({ done: stats.results, byStatus: stats.byStatus, fraction: fraction() })
-        return out as unknown as readonly [Output.Row, ...Array<Output.Row>]
+        return out
       }),
       Stream.provide(Connection.layer(input)),
       Stream.provideService(Config.ContactsConfig, settings)
@@ -139,7 +127,7 @@ export const run = Effect.fnUntraced(function*(input: CheckInput) {
 
     const startedAt = Date.now()
     const fallback = Version.resolveSemantics(settings.apiVersion, undefined)
-    const finish = (exit: EffectExit.Exit<void, Errors.ContactsError | Exit | OutputError>) =>
+    const finish = <E>(exit: EffectExit.Exit<void, E>) =>
       Effect.gen(function*() {
         progress.done()
         if (input.quiet) return
@@ -159,9 +147,11 @@ export const run = Effect.fnUntraced(function*(input: CheckInput) {
         for (const line of summaryLines(stats, Date.now() - startedAt, skipped, stats.semantics ?? fallback, ending)) {
           yield* Console.error(line)
         }
+        if (through !== undefined) yield* Console.error(through.summary())
       })
 
-    yield* Output.write(target, format, CHECK_COLUMNS, rows, { append: done?.started === true }).pipe(
+    const write = Output.write(target, format, through?.columns ?? CHECK_COLUMNS, rows, { append: done?.started === true })
+    yield* aroundStore(through, write).pipe(
       Effect.onExit(finish),
       Effect.mapError((error) => (error instanceof OutputError ? outputExit(error) : toExit(error, secrets)))
     )
