@@ -30,10 +30,10 @@ export type Provenance =
   /** Answered from the store without sending: its result is `age` ms old. */
   | { readonly _tag: "Stored"; readonly checkedAt: number; readonly age: number }
   /**
-   * Sent now. `change` compares with the stored result (`new` when there was none); `undefined`
-   * when the result was not stored (still processing, missing from the answer).
+   * Sent now. `change` compares with the stored result `previous` (`new` when there was none);
+   * `undefined` when the result was not stored (still processing, missing from the answer).
    */
-  | { readonly _tag: "Checked"; readonly change: Change | undefined }
+  | { readonly _tag: "Checked"; readonly change: Change | undefined; readonly previous: StoredResult | null }
   /** Not a number the store keeps: rejected before sending, or no translated number known. */
   | { readonly _tag: "NotStored" }
   /** The same number as an earlier input: answered with it. */
@@ -163,7 +163,7 @@ export const checkPairedThroughStore = <P, E = never, R = never>(
         for (const f of firsts) {
           const translated = f.translation.translated
           if (translated !== undefined && plan.send.has(translated)) {
-            f.item.note = { _tag: "Checked", change: changes.get(translated) }
+            f.item.note = { _tag: "Checked", change: changes.get(translated), previous: plan.send.get(translated) ?? null }
           }
         }
         for (const [input, answer] of sent) answers.set(input, answer)
