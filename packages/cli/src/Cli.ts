@@ -35,7 +35,9 @@ export const root = Command.make("wa-contacts").pipe(
 
 /** One line for a parser error: its first line, and a "did you mean" folded into it. */
 const oneLine = (message: string): string => {
-  const lines = message.split("\n").map((l) => l.trim()).filter((l) => l !== "")
+  const repeated = /Invalid value for flag (\S+): "(\d+) occurrences"\. Expected: at most 1 value/.exec(message)
+  if (repeated !== null) return `${repeated[1]} was given ${repeated[2]} times: give it once`
+  const lines = message.replace(/Expected: Schema validation failed: /g, "expected ").split("\n").map((l) => l.trim()).filter((l) => l !== "")
   const suggestion = lines.findIndex((l) => /^did you mean/i.test(l))
   if (suggestion < 0) return lines.join(" ")
   const head = lines.slice(0, suggestion).join(" ")

@@ -97,7 +97,7 @@ export const run = Effect.fnUntraced(function*(input: CheckInput) {
       Stream.map((item) => {
         if (!unplussed && settings.registeredNumber === undefined && item.problem === undefined && !item.value.startsWith("+")) {
           unplussed = true
-          if (!input.quiet) stderr(`note: numbers without + were sent as given: ${NO_REGISTERED_NOTE}`)
+          if (!input.quiet) stderr(`note: some numbers have no leading +: ${NO_REGISTERED_NOTE}`)
         }
         return item.value
       })
