@@ -44,7 +44,7 @@ describe("secrets", () => {
 describe("progress", () => {
   it("shows the share of the input read, the counts per status and the rate", () => {
     const line = render({ done: 1500, byStatus: { valid: 1000, invalid: 400, failed: 100, processing: 0 }, fraction: 0.5 }, 1000)
-    expect(line).toBe("[############............] 50% 1,500 checked (1000 valid, 400 invalid, 100 failed, 0 processing) · 1,500/s")
+    expect(line).toBe("[############............] 50% 1,500 checked (1,000 valid, 400 invalid, 100 failed, 0 processing) · 1,500/s")
   })
 })
 

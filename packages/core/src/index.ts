@@ -7,6 +7,8 @@
  */
 /** The port adapters provide. */
 export * as Transport from "./Transport.ts"
+/** Protocol facts written once: error codes and titles, the documented rate limit. */
+export * as Protocol from "./Protocol.ts"
 /** Typed errors (spec §5) and input errors. */
 export * as Errors from "./Errors.ts"
 /** Request and response bodies as `Schema`s. */
@@ -42,5 +44,8 @@ export * as StoreRules from "./StoreRules.ts"
 /** The check budget: checks must not outnumber messages. */
 export * as Budget from "./Budget.ts"
 /** Checks through the result store, and re-validation of what is due. */
+export * as StoredCheck from "./StoredCheck.ts"
 /** Looking after a result store: messages, import, stats, export, prune. */
 export * as StoreAdmin from "./StoreAdmin.ts"
+/** The Promise facade of checks through a result store. */
+export * as StoreClient from "./StoreClient.ts"

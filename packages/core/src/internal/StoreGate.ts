@@ -66,9 +66,9 @@ export interface Gate {
   readonly abandon: (plan: Plan) => Effect.Effect<void, StoreError>
   /**
    * How many of `count` re-sends may go out (the budget counts them); they are charged now.
-   * Without a budget, all.
+   * Without a budget, all. When the store fails, none: polling stops, and the numbers stay due.
    */
-  readonly allowResend: (count: number) => Effect.Effect<number, StoreError>
+  readonly allowResend: (count: number) => Effect.Effect<number>
   /** Wrap the transport so that every number in a check request is charged to the ledger. */
   readonly meter: (transport: Transport["Service"]) => Transport["Service"]
   /** Checks this run has sent (numbers in check requests, re-sends included). */
@@ -155,7 +155,9 @@ export const make = (options: StoreCheckOptions) =>
         }).pipe(Effect.onError(() => Effect.sync(() => (reservedForRun -= take))))
         reservedForRun -= take - granted
         prepaid += granted
-        return { granted, totals, usedByRun: usedByRun + granted }
+        // The totals as they stand after this reservation: what a deferred number is told.
+        const after = totals === undefined ? undefined : { checks: totals.checks + granted, messages: totals.messages }
+        return { granted, totals: after, usedByRun: usedByRun + granted }
       })
 
     /** Claim `numbers`; those another run holds are claimed again after a pause, until it wrote or its claim lapsed. */
@@ -199,6 +201,12 @@ export const make = (options: StoreCheckOptions) =>
           else candidates.push(n)
         }
         if (candidates.length === 0) return result
+        if (budget?.perRun !== undefined && reservedForRun >= budget.perRun) {
+          // The run's cap is spent: defer without claiming (nothing to claim, nothing to release).
+          const reason = Budget.deferralReason(budget, reservedForRun, undefined)
+          for (const n of candidates) result.deferred.set(n, { reason, previous: known.get(n)?.result ?? null })
+          return result
+        }
         const claimed = yield* claimAll(candidates)
         const at = yield* now
         const due: Array<string> = []
@@ -259,7 +267,9 @@ export const make = (options: StoreCheckOptions) =>
       })
 
     const allowResend = (count: number) =>
-      budget === undefined ? Effect.succeed(count) : Effect.map(reserve(count), (r) => r.granted)
+      budget === undefined
+        ? Effect.succeed(count)
+        : reserve(count).pipe(Effect.map((r) => r.granted), Effect.orElseSucceed(() => 0))
 
     const meter = (transport: Transport["Service"]): Transport["Service"] => ({
       send: (request) => {

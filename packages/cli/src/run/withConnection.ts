@@ -9,10 +9,10 @@ import { Config, type Transport } from "@wa-contacts/core"
 import { Effect } from "effect"
 import * as Connection from "../Connection.ts"
 import { toExit } from "../ErrorMessage.ts"
-import type { Exit } from "../ExitCode.ts"
+import type { Exit, Failure } from "../ExitCode.ts"
 
-/** Run `effect` against the server of `options`. */
-export const withServer = <A, E, R>(
+/** Run `effect` connected as the flags of `options` say; every failure becomes an `Exit`. */
+export const withConnection = <A, E extends Failure | Exit, R>(
   options: Connection.ConnectionOptions,
   effect: Effect.Effect<A, E, R>
 ): Effect.Effect<A, Exit, Exclude<R, Transport.Transport>> =>
