@@ -8,6 +8,7 @@ import { type Figure, fmt } from "./src/harness.ts"
 import { bulkFigures } from "./src/figures/bulk.ts"
 import { memoryFigure, startupFigure } from "./src/figures/cli.ts"
 import { pollingFigure, rateLimitFigure } from "./src/figures/pacing.ts"
+import { storeFigures } from "./src/figures/store.ts"
 import { translationFigures } from "./src/figures/translation.ts"
 
 const args = process.argv.slice(2)
@@ -23,7 +24,8 @@ const groups: Array<Group> = [
   { ids: [5], run: async () => [await rateLimitFigure(size)] },
   { ids: [6], run: async () => [await memoryFigure(size)] },
   { ids: [7], run: () => [startupFigure()] },
-  { ids: [8], run: async () => [await pollingFigure(size)] }
+  { ids: [8], run: async () => [await pollingFigure(size)] },
+  { ids: [21, 22, 23, 24, 25], run: () => storeFigures(size) }
 ]
 
 const figures: Array<Figure> = []
