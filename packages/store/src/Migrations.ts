@@ -102,7 +102,8 @@ const initial = Effect.gen(function*() {
       )
   })
   yield* sql`CREATE INDEX wa_history_number ON wa_history (number, checked_at)`
-  yield* sql`CREATE INDEX wa_history_checked ON wa_history (checked_at)`
+  // No index on wa_history.checked_at: it would cost every write for the sake of `prune`, which
+  // may scan.
   yield* sql`CREATE INDEX wa_ledger_at ON wa_ledger (at)`
 })
 

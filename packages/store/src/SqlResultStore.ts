@@ -33,13 +33,12 @@ export interface Options {
 }
 
 // Lock conflicts the database resolves by failing one side (SQLite busy past its timeout,
-// PostgreSQL deadlock or serialization failure) are retried a few times, with jitter.
-const retryConflicts = <A, R>(effect: Effect.Effect<A, SqlError, R>) =>
-  Effect.retry(effect, {
-    while: (error) => error.isRetryable && error.reason._tag !== "ConnectionError",
-    schedule: Schedule.exponential("20 millis").pipe(Schedule.jittered),
-    times: 6
-  })
+// PostgreSQL deadlock or serialization failure) are retried a few times, with jitter. The retry
+// is only built once something failed: building it costs more than a small statement.
+const isConflict = (error: SqlError) => error.isRetryable && error.reason._tag !== "ConnectionError"
+const conflictRetry = Schedule.exponential("20 millis").pipe(Schedule.jittered)
+const retryConflicts = <A, R>(effect: Effect.Effect<A, SqlError, R>): Effect.Effect<A, SqlError, R> =>
+  Effect.catchIf(effect, isConflict, () => Effect.retry(effect, { while: isConflict, schedule: conflictRetry, times: 5 }))
 
 /**
  * Builds the store on the `SqlClient` in context (migrations must have run: see `Migrations`).
@@ -128,13 +127,18 @@ export const make = (options: Options = {}): Effect.Effect<ResultStore.ResultSto
         "claim",
         Effect.gen(function*() {
           const sorted = Rows.distinctSorted(numbers)
-          yield* insertUnknown(sorted, now)
-          yield* lockRows(sorted)
           const outcomes: Array<ResultStore.ClaimOutcome> = []
           for (const chunk of Rows.chunks(sorted)) {
-            const claimed = yield* sql`UPDATE wa_numbers SET claim_owner = ${owner}, claim_until = ${until}
-              WHERE number IN ${sql.in(chunk)}
-                AND (claim_owner IS NULL OR claim_until IS NULL OR claim_until <= ${now} OR claim_owner = ${owner})
+            // One statement inserts the unknown numbers and takes the free or lapsed claims (an
+            // upsert's WHERE leaves a live claim of another owner alone, and RETURNING answers
+            // only the rows it inserted or updated). On PostgreSQL it locks the rows it touches,
+            // in number order.
+            const claimed = yield* sql`INSERT INTO wa_numbers ${
+              sql.insert(Arr.map(chunk, (number) => ({ number, added_at: now, claim_owner: owner, claim_until: until })))
+            }
+              ON CONFLICT (number) DO UPDATE SET claim_owner = excluded.claim_owner, claim_until = excluded.claim_until
+              WHERE wa_numbers.claim_owner IS NULL OR wa_numbers.claim_until IS NULL
+                OR wa_numbers.claim_until <= ${now} OR wa_numbers.claim_owner = ${owner}
               RETURNING ${columns}`
             const got = new Set<string>()
             for (const stored of yield* decodeRows("claim", claimed)) {
@@ -161,7 +165,8 @@ export const make = (options: Options = {}): Effect.Effect<ResultStore.ResultSto
       return transaction(
         "write",
         Effect.gen(function*() {
-          yield* lockRows(Rows.distinctSorted([...latest.keys(), ...released]))
+          // Results and releases are two statements: lock their rows in one ordered pass first.
+          if (released.length > 0) yield* lockRows(Rows.distinctSorted([...latest.keys(), ...released]))
           for (const chunk of Rows.chunks(writes)) {
             yield* sql`INSERT INTO wa_numbers ${sql.insert(Arr.map(chunk, (w) => Rows.resultColumns(w.number, at, w.result)))}
               ON CONFLICT (number) DO UPDATE SET

@@ -56,7 +56,7 @@ const databaseAnswers = async (url: string): Promise<boolean> => {
   return Effect.runPromise(Effect.match(probe, { onFailure: () => false, onSuccess: () => true }))
 }
 
-const startThrowaway = async (): Promise<PgServer> => {
+export const startThrowaway = async (): Promise<PgServer> => {
   const root = "/usr/lib/postgresql"
   const versions = existsSync(root) ? readdirSync(root).filter((v) => existsSync(join(root, v, "bin", "initdb"))) : []
   const version = versions.sort((a, b) => Number(b) - Number(a))[0]
