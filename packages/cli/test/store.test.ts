@@ -199,11 +199,11 @@ describe("the budget and the store commands", () => {
       const slowEnv = { WA_BASE_URL: slow.url, WA_TOKEN: TOKEN }
       expect((await waBin(["check", "--store", store, "--file", path.join(d, "n.txt"), "-q", "--output", path.join(d, "c.ndjson")], { env: slowEnv })).code).toBe(0)
       const killOnce = async () => {
-        const child = spawnBin(["revalidate", "--store", store, "--max-age", "0s", "--no-budget", "--batch-size", "25", "--rate", "10"], slowEnv)
+        const { child } = spawnBin(["revalidate", "--store", store, "--max-age", "0s", "--no-budget", "--batch-size", "25", "--rate", "10"], { env: slowEnv })
         let lines = 0
         await new Promise<void>((resolve) => {
-          child.stdout!.on("data", (t: Buffer) => {
-            lines += t.toString("utf8").split("\n").length - 1
+          child.stdout!.on("data", (t: string) => {
+            lines += t.split("\n").length - 1
             if (lines >= 50) {
               child.kill("SIGKILL")
               resolve()
