@@ -63,7 +63,7 @@ export const parseDuration = (text: string): Duration.Duration | undefined => {
 
 /** A duration from the command line, with what is expected when it is not one. */
 export const DurationFromText = Schema.String.check(
-  Schema.makeFilter((text: string) => parseDuration(text) !== undefined || "expected a duration such as 5s, 500ms, 30m, 12h or 7d (a bare number is seconds)")
+  Schema.makeFilter((text: string) => parseDuration(text) !== undefined || "expected a duration such as 3s, 500ms, 2m or 1h (or 7d; a bare number is seconds)")
 ).pipe(Schema.decodeTo(Schema.Duration, {
   decode: SchemaGetter.transform((text: string) => parseDuration(text)!),
   encode: SchemaGetter.transform((d: Duration.Duration) => `${Duration.toMillis(d)}ms`)

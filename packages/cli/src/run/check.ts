@@ -9,7 +9,7 @@
 import { Check, Config, Version } from "@wa-contacts/core"
 import { Cause, Console, Effect, Exit as EffectExit, Option, Stream } from "effect"
 import * as Connection from "../Connection.ts"
-import { toExit } from "../ErrorMessage.ts"
+import { describe, redact, toExit } from "../ErrorMessage.ts"
 import { Exit, ExitCode, usage } from "../ExitCode.ts"
 import { OutputError, outputExit } from "../Files.ts"
 import * as Input from "../Input.ts"
@@ -111,7 +111,14 @@ export const run = Effect.fnUntraced(function*(input: CheckInput) {
       concurrency: Option.getOrUndefined(input.concurrency),
       rateLimit: rate === undefined ? undefined : rate === 0 ? false : { requestsPerSecond: rate, burst: Math.max(1, Math.round(rate)) },
       maxWait: Option.getOrUndefined(input.maxWait),
-      stats
+      stats,
+      // Each retry is said on stderr as it is scheduled.
+      onRetry: (error, delayMillis) =>
+        Effect.sync(() => {
+          if (input.quiet) return
+          progress.done()
+          stderr(redact(`retrying in ${(delayMillis / 1000).toFixed(1)} s: ${describe(error)}`, secrets))
+        })
     }
     const records = through === undefined
       ? Stream.map(Check.checkStream(inputs, options), (result) => recordOf(result, inFlight.shift()))
