@@ -38,7 +38,7 @@ describe("the bundled bin", () => {
   })
 
   it("check --mock: the quick start prints every status and exits 0", async () => {
-    const run = await waBin(["check", "--mock", "16315551000", "+1 631 555 1001", "6315551002", "+1 (631) 555-1004", "1-631-555-1005", "+163155588"])
+    const run = await waBin(["check", "--mock", "--no-wait", "16315551000", "+1 631 555 1001", "6315551002", "+1 (631) 555-1004", "1-631-555-1005", "+163155588"])
     expect(run.code).toBe(0)
     expect(ndjson(run.stdout).map((r) => r["status"])).toEqual(["valid", "valid", "invalid", "valid", "valid", "failed"])
     expect(run.stderr).toContain("re-sent while processing")
@@ -145,7 +145,7 @@ describe("against mock serve", () => {
       expect((await waBin(["block", "+16315551000"], { env: env() })).code).toBe(3)
       const slow = await startServer(["--token", TOKEN, "--latency", "60000"])
       try {
-        const run = await waBin(["check", "+16315551000", "--max-wait", "0.3"], { env: { WA_BASE_URL: slow.url, WA_TOKEN: TOKEN } })
+        const run = await waBin(["check", "+16315551000", "--no-wait", "--max-wait", "0.3"], { env: { WA_BASE_URL: slow.url, WA_TOKEN: TOKEN } })
         expect(run.code).toBe(4)
         expect(ndjson(run.stdout)).toMatchObject([{ status: "processing" }])
       } finally {

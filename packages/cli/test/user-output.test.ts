@@ -172,7 +172,7 @@ describe("summaries and help read as a careful tool's", () => {
     const d = tmp()
     const input = path.join(d, "n.txt")
     fs.writeFileSync(input, usNumbers(1500).join("\n") + "\n")
-    const run = await waBin(["check", "--mock", "--all-users", "--latency", "50", "--file", input, "-o", path.join(d, "o.ndjson")])
+    const run = await waBin(["check", "--mock", "--no-wait", "--all-users", "--latency", "50", "--file", input, "-o", path.join(d, "o.ndjson")])
     expect(run.code).toBe(0)
     expect(run.stderr).toMatch(/^1,500 checked in [\d.]+ s: 1,500 valid, 0 invalid, 0 failed, 0 processing$/m)
     expect(run.stderr).toMatch(/[\d,]+ numbers? re-sent while processing/)

@@ -32,18 +32,20 @@ export const check = Command.make(
       Flag.optional
     ),
     wait: Flag.Boolean("wait").pipe(
-      Flag.withDescription("Ask the server to answer only when every lookup is done (blocking: wait); default: no_wait and poll"),
-      Flag.withDefault(false)
+      Flag.withDescription(
+        "The server answers when every lookup is done (blocking: wait, the default for lists); --no-wait: it answers at once and the client re-sends what is still processing"
+      ),
+      Flag.optional
     ),
     forceCheck: Flag.Boolean("force-check").pipe(
       Flag.withDescription("Skip the server's 7-day cache (checks must not outnumber messages: use sparingly)"),
       Flag.withDefault(false)
     ),
     batchSize: atLeast("batch-size", 1, "Numbers per request (default 500)"),
-    concurrency: atLeast("concurrency", 1, "Requests in flight at once (default 4)"),
+    concurrency: atLeast("concurrency", 1, "Requests in flight at once (default: sized by rate × latency)"),
     rate: Flag.Finite("rate").pipe(
       Flag.withSchema(Schema.Finite.check(Schema.isGreaterThanOrEqualTo(0, { message: "expected 0 or more requests per second" }))),
-      Flag.withDescription("Requests per second (default 20, bursts of 60: the documented limit; 0 for no client-side limit)"),
+      Flag.withDescription("Requests per second, paced one at a time (default just under the documented 20/s; 0 for no client-side limit)"),
       Flag.optional
     ),
     maxWait: durationFlag(

@@ -9,7 +9,7 @@
 import { Check, Config, Version } from "@wa-contacts/core"
 import { Cause, Console, Effect, Exit as EffectExit, Option, Stream } from "effect"
 import * as Connection from "../Connection.ts"
-import { describe, redact, toExit } from "../ErrorMessage.ts"
+import { toExit } from "../ErrorMessage.ts"
 import { Exit, ExitCode, usage } from "../ExitCode.ts"
 import { OutputError, outputExit } from "../Files.ts"
 import * as Input from "../Input.ts"
@@ -17,7 +17,7 @@ import * as Output from "../Output.ts"
 import * as Progress from "../Progress.ts"
 import * as Resume from "../Resume.ts"
 import { Tty } from "../Tty.ts"
-import { CHECK_COLUMNS, InFlight, recordOf, summaryLines } from "./checkRecords.ts"
+import { CHECK_COLUMNS, recordOf, summaryLines } from "./checkRecords.ts"
 import { NO_REGISTERED_NOTE } from "./lint.ts"
 import { aroundStore, type StoreCheckInput, throughStore } from "./storeCheck.ts"
 
@@ -29,7 +29,7 @@ export interface CheckInput extends Connection.ConnectionOptions, StoreCheckInpu
   readonly file: Option.Option<string>
   readonly column: Option.Option<string>
   readonly delimiter: Option.Option<string>
-  readonly wait: boolean
+  readonly wait: Option.Option<boolean>
   readonly forceCheck: boolean
   readonly batchSize: Option.Option<number>
   readonly concurrency: Option.Option<number>
@@ -41,7 +41,6 @@ export interface CheckInput extends Connection.ConnectionOptions, StoreCheckInpu
   readonly resume: boolean
   readonly quiet: boolean
 }
-
 
 /** Run `check`. */
 export const run = Effect.fnUntraced(function*(input: CheckInput) {
@@ -61,9 +60,6 @@ export const run = Effect.fnUntraced(function*(input: CheckInput) {
   const through = throughStore(input)
   if (through instanceof Exit) return yield* through
 
-  const context = yield* Effect.context<never>()
-  const stderr = (text: string) => Effect.runSyncWith(context)(Console.error(text))
-
   yield* Effect.scoped(Effect.gen(function*() {
     const source = yield* Input.open({
       numbers: input.numbers,
@@ -82,54 +78,42 @@ export const run = Effect.fnUntraced(function*(input: CheckInput) {
     const progress = !input.quiet && tty.stderr && source.streamed ? Progress.bar() : Progress.silent
     const stats = new Check.CheckStats()
     const settings = Connection.clientSettings(input)
-    const inFlight = new InFlight()
-    let skipped = 0
-    let unplussed = false
+    // Each input travels with its item (line, problem) through the check: no pairing by position.
     const inputs = source.items.pipe(
-      Stream.filter((item) => {
-        if (done !== undefined && done.take(item.value)) {
-          skipped++
-          return false
-        }
-        inFlight.push(item)
-        return true
-      }),
-      Stream.map((item) => {
-        if (!unplussed && settings.registeredNumber === undefined && item.problem === undefined && !item.value.startsWith("+")) {
-          unplussed = true
-          if (!input.quiet) stderr(`note: some numbers have no leading +: ${NO_REGISTERED_NOTE}`)
-        }
-        return item.value
-      })
+      Stream.filter((item) => done === undefined || !done.take(item.value)),
+      Stream.map((item) => [item.value, item] as const)
     )
+    // Said once per run, as soon as an input without + is met with no registered number known.
+    let said = settings.registeredNumber !== undefined || input.quiet
+    const noted = Stream.tap(inputs, ([value, item]) =>
+      said || item.problem !== undefined || value.startsWith("+")
+        ? Effect.void
+        : Effect.andThen(Effect.sync(() => (said = true)), Console.error(`note: some numbers have no leading +: ${NO_REGISTERED_NOTE}`)))
     const fraction = () => (source.size === undefined || source.size === 0 ? undefined : Math.min(1, source.bytesRead() / source.size))
     const rate = Option.getOrUndefined(input.rate)
     const options: Check.CheckStreamOptions = {
-      blocking: input.wait ? "wait" : "no_wait",
+      blocking: Option.match(input.wait, { onNone: () => undefined, onSome: (wait) => (wait ? "wait" : "no_wait") }),
       forceCheck: input.forceCheck,
       batchSize: Option.getOrUndefined(input.batchSize),
       concurrency: Option.getOrUndefined(input.concurrency),
-      rateLimit: rate === undefined ? undefined : rate === 0 ? false : { requestsPerSecond: rate, burst: Math.max(1, Math.round(rate)) },
+      // --rate N paces to N per second, one at a time from the start (no burst).
+      rateLimit: rate === undefined ? undefined : rate === 0 ? false : { requestsPerSecond: rate, burst: 1, initialBurst: 0 },
       maxWait: Option.getOrUndefined(input.maxWait),
-      stats,
-      // Each retry is said on stderr as it is scheduled.
-      onRetry: (error, delayMillis) =>
-        Effect.sync(() => {
-          if (input.quiet) return
-          progress.done()
-          stderr(redact(`retrying in ${(delayMillis / 1000).toFixed(1)} s: ${describe(error)}`, secrets))
-        })
+      stats
     }
     const records = through === undefined
-      ? Stream.map(Check.checkStream(inputs, options), (result) => recordOf(result, inFlight.shift()))
-      : through.rows(inputs, options, () => inFlight.shift())
+      ? Stream.map(Check.checkPaired(noted, options), ([result, item]) => recordOf(result, item))
+      : through.rows(noted, options)
     const rows = records.pipe(
       Stream.mapArray((out) => {
         progress.update({ done: stats.results, byStatus: stats.byStatus, fraction: fraction() })
         return out
       }),
       Stream.provide(Connection.layer(input)),
-      Stream.provideService(Config.ContactsConfig, settings)
+      Stream.provideService(Config.ContactsConfig, {
+        ...settings,
+        retry: { onRetry: Connection.announceRetries(input, input.quiet, Effect.sync(() => progress.done())) }
+      })
     )
 
     const startedAt = Date.now()
@@ -151,7 +135,7 @@ export const run = Effect.fnUntraced(function*(input: CheckInput) {
           ? `interrupted: ${Progress.count(stats.results)} records written to ${target.label}` +
             (toFile && Resume.canResume(format) ? "; run the same command with --resume to continue" : "")
           : undefined
-        for (const line of summaryLines(stats, Date.now() - startedAt, skipped, stats.semantics ?? fallback, ending)) {
+        for (const line of summaryLines(stats, Date.now() - startedAt, done?.skipped() ?? 0, stats.semantics ?? fallback, ending)) {
           yield* Console.error(line)
         }
         if (through !== undefined) yield* Console.error(through.summary())

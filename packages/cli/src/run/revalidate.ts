@@ -72,7 +72,10 @@ export const run = Effect.fnUntraced(function*(input: RevalidateInput) {
     Stream.filter((row) => !input.changesOnly || isChange(row)),
     Stream.mapError((error) => (error._tag === "NoMessagesRecorded" ? usage(error.message, NO_MESSAGES_HINT) : error)),
     Stream.provide(Connection.layer(input)),
-    Stream.provideService(Config.ContactsConfig, Connection.clientSettings(input))
+    Stream.provideService(Config.ContactsConfig, {
+      ...Connection.clientSettings(input),
+      retry: { onRetry: Connection.announceRetries(input, input.quiet) }
+    })
   )
 
   const finish = <E>(exit: EffectExit.Exit<void, E>) =>

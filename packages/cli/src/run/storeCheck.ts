@@ -23,11 +23,10 @@ export interface StoreCheckInput extends StoreInput, BudgetInput {
 /** A check through the store, as `run/check.ts` uses it. */
 export interface ThroughStore {
   readonly columns: ReadonlyArray<Output.Column>
-  /** The records of `inputs`, one per input, in order; `itemOf` gives each its input item. */
+  /** The records of `inputs` (each with its input item), one per input, in order. */
   readonly rows: <E, R>(
-    inputs: Stream.Stream<string, E, R>,
-    options: Check.CheckStreamOptions,
-    itemOf: () => Input.InputItem | undefined
+    inputs: Stream.Stream<readonly [string, Input.InputItem], E, R>,
+    options: Check.CheckStreamOptions
   ) => Stream.Stream<Output.Row, E | Errors.ContactsError | ResultStore.StoreError, R | Transport.Transport | ResultStore.ResultStore>
   /** Run the writing with the store open; store failures become exits. */
   readonly around: <A, E, R>(effect: Effect.Effect<A, E, R>) => Effect.Effect<A, Exit | Exclude<E, ResultStore.StoreError>, Exclude<R, ResultStore.ResultStore>>
@@ -49,9 +48,9 @@ export const throughStore = (input: StoreCheckInput): ThroughStore | Exit | unde
   const storeOptions: StoredCheck.StoreCheckOptions = { maxAge: Option.getOrUndefined(input.maxAge), budget }
   return {
     columns: STORED_COLUMNS,
-    rows: (inputs, options, itemOf) =>
-      StoredCheck.checkThroughStore(inputs, { ...options, store: storeOptions }, counts).pipe(
-        Stream.mapEffect((result) => Effect.map(Effect.clockWith((c) => c.currentTimeMillis), (now) => storedRecordOf(result, itemOf(), now)))
+    rows: (inputs, options) =>
+      StoredCheck.checkPairedThroughStore(inputs, { ...options, store: storeOptions }, counts).pipe(
+        Stream.mapEffect(([result, item]) => Effect.map(Effect.clockWith((c) => c.currentTimeMillis), (now) => storedRecordOf(result, item, now)))
       ),
     around: (effect) => withStore(input, effect),
     summary: () =>
