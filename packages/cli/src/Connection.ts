@@ -7,13 +7,11 @@
  * @since 0.1.0
  */
 import type { Transport } from "@wa-contacts/core"
-import { Config, ConfigProvider, Effect, Layer, Option, Redacted, Schema } from "effect"
+import { Config, ConfigProvider, Console, Effect, Layer, Option, Redacted } from "effect"
 import { Flag } from "effect/cli"
-import { describe } from "./ErrorMessage.ts"
-import { Exit, ExitCode, usage } from "./ExitCode.ts"
-
-/** The simulator's lookup latency under `--mock`: long enough to show the polling, short enough to finish fast. */
-export const MOCK_LATENCY_MS = 300
+import { simulatorFlags } from "./commands/mock.ts"
+import { describe, redact } from "./ErrorMessage.ts"
+import { Exit, ExitCode, type Failure, usage } from "./ExitCode.ts"
 
 /** The simulator's default registered number (the vendor's sample is a +1 number). */
 export const MOCK_REGISTERED = "+16315550000"
@@ -72,15 +70,8 @@ export const connectionFlags = {
     Flag.withDescription("Run against the built-in simulator, in process: no server needed"),
     Flag.withDefault(false)
   ),
-  latency: Flag.Int("latency").pipe(
-    Flag.withSchema(Schema.Int.check(Schema.isGreaterThanOrEqualTo(0, { message: "expected 0 or more milliseconds" }))),
-    Flag.withDescription(`With --mock: the simulator's lookup latency in ms (default ${MOCK_LATENCY_MS})`),
-    Flag.optional
-  ),
-  allUsers: Flag.Boolean("all-users").pipe(
-    Flag.withDescription("With --mock: every possible number is a WhatsApp user"),
-    Flag.withDefault(false)
-  )
+  // The simulator's own flags, as `mock serve` has them (one definition, the simulator's defaults).
+  ...simulatorFlags
 } as const
 
 /** The parsed connection flags. */
@@ -175,6 +166,14 @@ export const clientSettings = (options: ConnectionOptions): { readonly apiVersio
 }
 
 /**
+ * What is said on stderr as each retry is scheduled (unless `--quiet`), so that a server that is
+ * down is not minutes of silence; `before` runs first (to clear a progress bar).
+ */
+export const announceRetries = (options: ConnectionOptions, quiet: boolean, before: Effect.Effect<void> = Effect.void) =>
+  quiet ? undefined : (error: Failure, delayMillis: number): Effect.Effect<void> =>
+    Effect.andThen(before, Console.error(redact(`retrying in ${(delayMillis / 1000).toFixed(1)} s: ${describe(error)}`, secretsOf(options))))
+
+/**
  * The account's new password, checked against the password rule of the API (spec "Login": 8-64
  * characters with a digit, an upper-case and a lower-case letter and a special character) before
  * it is sent: a weak one is an authentication error (exit 2), said in words.
@@ -199,6 +198,7 @@ export const validate = (options: ConnectionOptions): Effect.Effect<void, Exit> 
     if (!options.mock && (Option.isSome(options.latency) || options.allUsers)) {
       return yield* usage("--latency and --all-users configure the simulator: use them with --mock")
     }
+    if (Option.isSome(options.latency) && options.latency.value < 0) return yield* usage("--latency must be 0 or more milliseconds")
     if (!options.mock && Option.isNone(options.baseUrl)) return yield* usage(NO_SERVER)
     const { Translation, Version } = yield* Effect.promise(() => import("@wa-contacts/core"))
     if (Option.isSome(options.apiVersion)) {
@@ -243,7 +243,7 @@ export const layer = (options: ConnectionOptions): Layer.Layer<Transport.Transpo
       const apiVersion = Option.getOrUndefined(options.apiVersion)
       const registered = Option.getOrUndefined(options.registered)
       return orUsage(SimulatorTransport.layer({
-        lookupLatencyMs: Option.getOrElse(options.latency, () => MOCK_LATENCY_MS),
+        ...Option.match(options.latency, { onNone: () => ({}), onSome: (lookupLatencyMs) => ({ lookupLatencyMs }) }),
         allUsers: options.allUsers,
         ...(apiVersion === undefined ? {} : { version: apiVersion }),
         ...(registered === undefined ? {} : { registered })

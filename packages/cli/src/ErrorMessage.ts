@@ -33,6 +33,9 @@ const TRANSPORT: Record<Of<"TransportError">["reason"], string> = {
   Other: "no answer from the server"
 }
 
+/** A message without Node's raw system codes (`(ECONNREFUSED: connect ECONNREFUSED …)`): the words say it. */
+const withoutSystemCodes = (message: string): string => message.replace(/\s*\(E[A-Z]+:[^)]*\)/g, "")
+
 /** The message of each failure, by tag: exhaustive by type. */
 const MESSAGES: { readonly [K in FailureTag]: (e: Of<K>) => string } = {
   Unauthorized: (e) => reported(e, "check --token / WA_TOKEN or --username / --password (WA_USERNAME / WA_PASSWORD)"),
@@ -50,7 +53,7 @@ const MESSAGES: { readonly [K in FailureTag]: (e: Of<K>) => string } = {
   ApiError: (e) => reported(e),
   MalformedResponse: (e) => `the server's answer could not be read: ${e.message}`,
   UnexpectedResponse: (e) => `the server's answer is not what the API documents (HTTP ${e.status}): ${e.issue}`,
-  TransportError: (e) => `${TRANSPORT[e.reason]}: ${e.message}`,
+  TransportError: (e) => `${TRANSPORT[e.reason]}: ${withoutSystemCodes(e.message)}`,
   InputError: (e) => `invalid ${e.field}: ${e.message}`,
   HttpConfigError: (e) => `${e.setting}: ${e.message}`,
   SimulatorError: (e) => `simulator: ${e.message}`

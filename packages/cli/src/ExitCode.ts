@@ -47,7 +47,7 @@ const MEANING: ReadonlyArray<readonly [ExitCode, string]> = [
 ]
 
 /** The exit codes as `--help` lists them. */
-export const EXIT_CODES_HELP = ["Exit codes:", ...MEANING.map(([code, text]) => `  ${String(code).padEnd(3)} ${text}`)].join("\n")
+export const EXIT_CODES_HELP = ["Exit codes:", ...MEANING.map(([code, text]) => `  ${String(code).padEnd(2)} ${text}`)].join("\n")
 
 /**
  * Stop the command with this exit code. `message` is printed on stderr (prefixed `error:`) unless

@@ -33,6 +33,8 @@ export interface Done {
    * as often as it was written.
    */
   readonly take: (input: string) => boolean
+  /** How many inputs `take` found done so far (skipped by this run). */
+  readonly skipped: () => number
 }
 
 const NEWLINE = 0x0a
@@ -102,12 +104,13 @@ export const load = (path: string, format: Format): Effect.Effect<Done, Exit, Fi
     }
     const fs = yield* FileSystem.FileSystem
     const exists = yield* Effect.orElseSucceed(fs.exists(path), () => false)
-    if (!exists) return { records: 0, started: false, droppedPartialLine: false, take: () => false }
+    if (!exists) return { records: 0, started: false, droppedPartialLine: false, take: () => false, skipped: () => 0 }
     const failed = (e: Parameters<typeof words>[0]) => usage(`--resume: cannot read ${path}: ${words(e)}`)
     const { size, complete } = yield* Effect.mapError(completeLength(fs, path), failed)
     const dropped = complete < size
     if (dropped) yield* Effect.mapError(fs.truncate(path, complete), failed)
     const counts = new Map<string, number>()
+    let skipped = 0
     const records = complete === 0 ? 0 : yield* (format === "csv" ? readCsv(fs, path, counts) : readNdjson(fs, path, counts))
     return {
       records,
@@ -118,7 +121,9 @@ export const load = (path: string, format: Format): Effect.Effect<Done, Exit, Fi
         if (left === undefined) return false
         if (left <= 1) counts.delete(input)
         else counts.set(input, left - 1)
+        skipped++
         return true
-      }
+      },
+      skipped: () => skipped
     }
   })

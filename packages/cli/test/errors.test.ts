@@ -7,8 +7,8 @@ import { Redacted } from "effect"
 import { Errors } from "@wa-contacts/core"
 import * as fs from "node:fs"
 import * as path from "node:path"
-import { describe as describeError, redact, toExit } from "../src/ErrorMessage.ts"
-import { Exit, ExitCode, exitCodeOf } from "../src/ExitCode.ts"
+import { defect, describe as describeError, redact, toExit } from "../src/ErrorMessage.ts"
+import { CATEGORY, Exit, ExitCode, exitCodeOf } from "../src/ExitCode.ts"
 import { render } from "../src/Progress.ts"
 import { VERSION } from "../src/version.ts"
 
@@ -23,6 +23,22 @@ describe("exit codes", () => {
     expect(exitCodeOf(new Errors.Overloaded({ ...api, status: 503, code: 1016 }))).toBe(ExitCode.Api)
     expect(exitCodeOf(new Errors.TransportError({ reason: "ConnectionRefused", message: "refused", retryable: true, requestSent: false }))).toBe(ExitCode.Api)
     expect(exitCodeOf(new Exit({ code: ExitCode.Processing, message: "" }))).toBe(4)
+  })
+
+  it("every tagged error core exports has an exit code and a message of its own (the type check enforces it; this shows it)", () => {
+    // Each error class is exported under its tag's name.
+    const tags = Object.entries(Errors)
+      .filter(([, v]) => typeof v === "function" && (v as { prototype?: unknown }).prototype instanceof Error)
+      .map(([name]) => name)
+    expect(tags.length).toBeGreaterThan(10)
+    for (const tag of tags) expect(CATEGORY, tag).toHaveProperty(tag)
+  })
+
+  it("a defect has its own exit code (70), not the usage code", () => {
+    const exit = defect(new TypeError("x is undefined"))
+    expect(exit.code).toBe(ExitCode.Internal)
+    expect(exit.code).not.toBe(ExitCode.Usage)
+    expect(exit.message).toContain("internal error")
   })
 
   it("messages say what happened and what to do", () => {

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
-import { completeLines, ensureBuilt, runCli, spawnCli, startServer, type TestServer } from "./support/reliability.ts"
+import { completeLines, ensureBuilt, spawnCli, startServer, type TestServer, waBin } from "./support/reliability.ts"
 
 const FULL = process.env["WA_FULL"] === "1"
 const N = FULL ? 100_000 : 20_000
@@ -49,7 +49,7 @@ describe(`crash and resume: kill -9 mid-run, then --resume (${N} numbers)`, () =
     expect(killed.signal).toBe("SIGKILL")
     expect(writtenAtKill).toBeLessThan(N)
 
-    const second = await runCli(["check", ...common, "--resume", "--rate", "0"])
+    const second = await waBin(["check", ...common, "--resume", "--rate", "0"])
     expect(second.code, second.stderr).toBe(0)
 
     const records = fs.readFileSync(output, "utf8").split("\n").filter((l) => l.trim() !== "").map((l) => JSON.parse(l) as { input: string; status: string })

@@ -9,7 +9,7 @@ import { execFileSync } from "node:child_process"
 import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
-import { ensureBuilt, runCli, startServer, type ChildRun, type TestServer } from "./support/reliability.ts"
+import { type ChildRun, ensureBuilt, startServer, type TestServer, waBin } from "./support/reliability.ts"
 
 const TOKEN = "TOKEN-s3cr3t-XYZ"
 const PASSWORD = "P@ss-s3cr3t-XYZ"
@@ -122,7 +122,7 @@ describe("secrets never appear in output, errors, logs or files", () => {
         const argv = command[0] === "translate" ? [...command] : [...command, ...c.args(url), ...withOutput]
         const env = command[0] === "translate" ? { WA_TOKEN: TOKEN, WA_PASSWORD: PASSWORD, WA_BASE_URL: url } : c.env?.(url)
         const t0 = Date.now()
-        const run = await runCli(argv, env)
+        const run = await waBin(argv, { env })
         durations.push([Date.now() - t0, `${c.name}: ${command.join(" ")} → ${run.code} ${run.stderr.split("\n").slice(-2).join(" ").slice(0, 160)}`])
         ;(codes[c.name] ??= [])[commands.indexOf(command)] = run.code
         checkRun(`${c.name}: wa-contacts ${argv.join(" ")}`, run, output)
@@ -131,7 +131,7 @@ describe("secrets never appear in output, errors, logs or files", () => {
     const started = Date.now()
     await Promise.all(Array.from({ length: CONCURRENCY }, worker))
     for (const e of extra) {
-      const run = await runCli(e.argv)
+      const run = await waBin(e.argv)
       expect(run.code).not.toBe(0)
       checkRun(e.name, run, undefined)
     }

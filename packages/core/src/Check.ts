@@ -57,6 +57,8 @@ export interface CheckOptions {
    * For a budget of checks that re-sends count against.
    */
   readonly beforeResend?: ((pending: ReadonlyArray<string>) => Effect.Effect<number>) | undefined
+  /** Told about each retry of a transient failure, with the delay before it (to announce it). */
+  readonly onRetry?: ((error: ContactsError, delayMillis: number) => Effect.Effect<void>) | undefined
   /** Counters of what was sent; pass one in to read them during and after the check. */
   readonly stats?: CheckStats | undefined
 }
@@ -66,17 +68,17 @@ export interface CheckStreamOptions extends CheckOptions {
   /** Numbers per request (default 500). */
   readonly batchSize?: number | undefined
   /**
-   * Requests in flight at once. Default: sized by rate × observed latency (4 to 64) under a rate
+   * Requests in flight at once. Default: sized by rate × observed latency (4 to 32) under a rate
    * limit, 4 without one.
    */
   readonly concurrency?: number | undefined
   /**
-   * Batches in progress at once (default 64, or 8 × `concurrency` when it is given). A batch
+   * Batches in progress at once (default 48, or 8 × `concurrency` when it is given). A batch
    * waiting to re-poll its `processing` numbers holds no request slot, so later batches start
    * their lookups meanwhile; this bounds the numbers held in memory.
    */
   readonly batchesInProgress?: number | undefined
-  /** Client-side pacing (default `RateLimit.PACED`: 19.5/s, no burst); `false` for none. */
+  /** Client-side pacing (default `RateLimit.PACED`: 19.9/s, no burst at start); `false` for none. */
   readonly rateLimit?: RateLimitOptions | false | undefined
   /**
    * Which inputs get lint's validity check (default `ambiguous`: only those without `+`, where it
@@ -177,7 +179,7 @@ export const checkWithSeam = <T, O, E, R, E2 = never, R2 = never>(
     const answersByKey = new AnswerTable()
     const fallback = configuredSemantics(config)
     const resolveOptions = { ...options, blocking: options.blocking ?? "wait" }
-    const batchesInProgress = options.batchesInProgress ?? (options.concurrency === undefined ? 64 : options.concurrency * 8)
+    const batchesInProgress = options.batchesInProgress ?? (options.concurrency === undefined ? 48 : options.concurrency * 8)
 
     const resolveGroup = (group: ReadonlyArray<Prepared<T>>) => {
       const firsts = group.filter((p) => p.first)

@@ -16,6 +16,8 @@ export interface RetryOptions {
   readonly baseDelay?: Duration.Input
   /** The longest back-off delay (default 10 s). A `Retry-After` longer than this still wins. */
   readonly maxDelay?: Duration.Input
+  /** Told about each retry as it is scheduled, with the delay before it (e.g. to show it to a person). */
+  readonly onRetry?: ((error: ContactsError, delayMillis: number) => Effect.Effect<void>) | undefined
 }
 
 /** Whether a call may be sent again after a response was possibly received. */
@@ -77,7 +79,8 @@ export const retrySchedule = (
     Schedule.modifyDelay(({ duration, input }) => {
       const delay = Math.max(capped(Duration.toMillis(duration), maxDelay), Math.ceil(serverDelay(input) ?? 0))
       const delayed = Effect.succeed(Duration.millis(delay))
-      return onRetry === undefined ? delayed : Effect.andThen(onRetry(input, delay), delayed)
+      const told = options.onRetry === undefined ? delayed : Effect.andThen(options.onRetry(input, delay), delayed)
+      return onRetry === undefined ? told : Effect.andThen(onRetry(input, delay), told)
     })
   )
 }

@@ -3,7 +3,8 @@
  * requests/s with bursts of 60 (spec §1), but a client cannot see how full the server's bucket is:
  * another client (or the previous run) may just have emptied it. So the default pacing
  * ({@link PACED}) assumes an empty bucket — no burst at start, the first request one interval in —
- * and sends a little under 20/s, so that every request finds a token whatever happened before.
+ * and never gets ahead of a schedule a little under 20/s, so that every request finds a token
+ * whatever happened before.
  *
  * A reservation-based token bucket (the generic cell rate algorithm) on effect's `Clock`: each
  * request reserves the next free slot synchronously, then sleeps until it, so concurrent senders
@@ -25,18 +26,31 @@ export interface RateLimitOptions {
    * is empty when the client starts: the first request waits one interval.
    */
   readonly initialBurst?: number | undefined
+  /**
+   * Extra milliseconds before the first slot when the bucket is assumed empty (`initialBurst: 0`):
+   * a server that reads its clock in whole milliseconds may see an interval up to 1 ms short.
+   */
+  readonly startMargin?: number | undefined
 }
 
 /** The vendor's documented limit for every non-message endpoint: what the server enforces. */
 export const DOCUMENTED: RateLimitOptions = documentedRateLimit
 
 /**
- * The client's default pacing: 19.5 requests/s (2.5 % under the documented 20/s, which absorbs
- * timer and clock granularity on both sides), no burst, and the first request one interval in. It
- * never provokes a 429, even right after another client emptied the server's bucket, and keeps
- * 97.5 % of the ceiling.
+ * The client's default pacing: 19.9 requests/s (0.5 % under the documented 20/s), starting as if
+ * the server's bucket were empty: the first request one interval and a 10 ms margin in. Request k
+ * never leaves before `start + 10 ms + (k + 1) / 19.9 s`, so a server bucket that was empty at the
+ * start has a token for every request, whatever another client did before; the margin covers a
+ * server clock in whole milliseconds, and the 0.5 % grows the server's spare tokens with every
+ * request. A `burst` of 20 lets requests that were late (a busy event loop, a stalled response
+ * holding a permit) catch up with that schedule, never get ahead of it.
  */
-export const PACED: RateLimitOptions = { requestsPerSecond: documentedRateLimit.requestsPerSecond * 0.975, burst: 1, initialBurst: 0 }
+export const PACED: RateLimitOptions = {
+  requestsPerSecond: documentedRateLimit.requestsPerSecond * 0.995,
+  burst: 20,
+  initialBurst: 0,
+  startMargin: 10
+}
 
 /** Something that makes a request wait its turn. */
 export interface RateLimiter {
@@ -60,6 +74,7 @@ export const make = (options: RateLimitOptions): RateLimiter => {
   const burst = Math.max(1, options.burst)
   const tolerance = (burst - 1) * interval
   const initial = Math.min(burst, Math.max(0, options.initialBurst ?? burst))
+  const margin = initial === 0 ? Math.max(0, options.startMargin ?? 0) : 0
   // Generic cell rate algorithm: `tat` is when the bucket would be full again; a request may go
   // when `tat - tolerance <= now`. Unset until the first request, which fixes the start.
   let tat: number | undefined
@@ -78,7 +93,7 @@ export const make = (options: RateLimitOptions): RateLimiter => {
     requestsPerSecond: options.requestsPerSecond,
     take: Effect.flatMap(nowMillis, (now) => {
       // An initial burst of k leaves the bucket as if `burst - k` requests had just gone.
-      const current = Math.max(tat ?? now + (burst - initial) * interval, now)
+      const current = Math.max(tat ?? now + margin + (burst - initial) * interval, now)
       const slot = current - tolerance
       tat = current + interval
       return slot > now ? sleepUntil(slot, shift) : Effect.void

@@ -10,7 +10,7 @@
  *
  * @since 0.2.0
  */
-import { Effect, Schema, Stream } from "effect"
+import { Effect, Ref, Schema, Stream } from "effect"
 import * as BudgetRules from "./Budget.ts"
 import { checkWithSeam, type CheckStreamOptions, type GroupSeam } from "./Check.ts"
 import type { ContactsError } from "./Errors.ts"
@@ -30,10 +30,10 @@ export type Provenance =
   /** Answered from the store without sending: its result is `age` ms old. */
   | { readonly _tag: "Stored"; readonly checkedAt: number; readonly age: number }
   /**
-   * Sent now. `change` compares with the stored result (`new` when there was none); `undefined`
-   * when the result was not stored (still processing, missing from the answer).
+   * Sent now. `change` compares with the stored result `previous` (`new` when there was none);
+   * `undefined` when the result was not stored (still processing, missing from the answer).
    */
-  | { readonly _tag: "Checked"; readonly change: Change | undefined }
+  | { readonly _tag: "Checked"; readonly change: Change | undefined; readonly previous: StoredResult | null }
   /** Not a number the store keeps: rejected before sending, or no translated number known. */
   | { readonly _tag: "NotStored" }
   /** The same number as an earlier input: answered with it. */
@@ -163,7 +163,7 @@ export const checkPairedThroughStore = <P, E = never, R = never>(
         for (const f of firsts) {
           const translated = f.translation.translated
           if (translated !== undefined && plan.send.has(translated)) {
-            f.item.note = { _tag: "Checked", change: changes.get(translated) }
+            f.item.note = { _tag: "Checked", change: changes.get(translated), previous: plan.send.get(translated) ?? null }
           }
         }
         for (const [input, answer] of sent) answers.set(input, answer)
@@ -182,7 +182,21 @@ export const checkPairedThroughStore = <P, E = never, R = never>(
       return [out, cell.payload] as const
     }
     const cells = inputs.pipe(Stream.map(([input, payload]): Cell<P> => ({ input, payload, note: undefined })))
+    // The check counts a deferred input's placeholder as failed: count it as what it is (not
+    // sent); and a run answered only from the store reads with the stored semantics.
+    const recount = ([out]: readonly [StoredCheckResult, P]) => {
+      const stats = options.stats
+      if (stats === undefined) return Effect.void
+      if (out._tag === "Deferred") {
+        return Ref.update(stats.ref, (c) => ({ ...c, byStatus: { ...c.byStatus, failed: c.byStatus.failed - 1 } }))
+      }
+      if (out.store._tag === "Stored") {
+        return Ref.update(stats.ref, (c) => (c.semantics === undefined ? { ...c, semantics: out.semantics } : c))
+      }
+      return Effect.void
+    }
     return checkWithSeam(cells, (cell) => cell.input, output, { ...options, beforeResend: (pending) => gate.allowResend(pending.length) }, seam).pipe(
+      Stream.tap(recount),
       Stream.updateService(Transport, gate.meter),
       Stream.ensuring(gate.settle.pipe(Effect.ignore))
     )

@@ -26,12 +26,12 @@ const collect = <A, E>(scripted: Scripted, stream: Stream.Stream<A, E, Transport
   )
 
 /**
- * A server enforcing 20/s with bursts of 60 whose bucket is EMPTY at time 0 (another client just
- * used it all), answering `latency` ms after the request; it counts its 429s.
+ * A server enforcing 20/s with bursts of 60 whose bucket is EMPTY at `emptiedAt` (another client
+ * just used it all), answering `latency` ms after the request; it counts its 429s.
  */
-const bucketServer = (latency = 0) => {
+const bucketServer = (latency = 0, emptiedAt = 0) => {
   let tokens = 0
-  let updatedAt = 0
+  let updatedAt = emptiedAt
   let refused = 0
   const scripted = fromFunction((request) =>
     Effect.gen(function*() {
@@ -62,18 +62,44 @@ describe("pacing under the server's limit (#15 goal 1)", () => {
       expect(400 / (times.at(-1)! / 1000)).toBeGreaterThanOrEqual(19)
     }))
 
+  it.effect("the same when the other client's last request lands a few ms after the start", () =>
+    Effect.gen(function*() {
+      const server = bucketServer(0, 5)
+      yield* collect(server.scripted, Check.checkStream(numbers(400), { batchSize: 1 }))
+      expect(server.refused()).toBe(0)
+    }))
+
   it.effect("a Retry-After pauses every request of the check, not only the refused one", () =>
     Effect.gen(function*() {
       // The 6th request is refused with Retry-After: 2 (seconds).
       const scripted = fromFunction((request, index) =>
         index === 5 ? apiError(429, 1015, "Too many requests", "", { "retry-after": "2" }) : legacy(request)
       )
-      const results = yield* collect(scripted, Check.checkStream(numbers(20), { batchSize: 1, concurrency: 8 }))
+      const told: Array<[string, number]> = []
+      const results = yield* collect(
+        scripted,
+        Check.checkStream(numbers(20), { batchSize: 1, concurrency: 8, onRetry: (e, ms) => Effect.sync(() => told.push([e._tag, ms])) })
+      )
       expect(results).toHaveLength(20)
+      expect(told).toEqual([["RateLimited", 2_000]])
       const refusedAt = scripted.requests[5]!.at
       const later = scripted.requests.slice(6).map((r) => r.at)
       expect(later.length).toBeGreaterThan(0)
       for (const at of later) expect(at).toBeGreaterThanOrEqual(refusedAt + 2_000)
+    }))
+})
+
+describe("late requests catch up with the schedule, never get ahead of it", () => {
+  it.effect("after a stall, requests resume at once until back on schedule; none is before its slot", () =>
+    Effect.gen(function*() {
+      // The 3rd request takes 1 s to answer and, with one request in flight, holds everything up.
+      const scripted = fromFunction((request, index) => (index === 2 ? Effect.as(Effect.sleep(1_000), legacy(request)) : legacy(request)))
+      yield* collect(scripted, Check.checkStream(numbers(60), { batchSize: 1, concurrency: 1 }))
+      const times = scripted.requests.map((r) => r.at)
+      const interval = 1000 / 19.9
+      for (const [k, at] of times.entries()) expect(at).toBeGreaterThanOrEqual(10 + (k + 1) * interval - 0.001)
+      // Without catch-up the last would be about 1 s late; with it, back on the schedule.
+      expect(times.at(-1)!).toBeLessThanOrEqual(10 + 60 * interval + 1)
     }))
 })
 
@@ -85,7 +111,7 @@ describe("the ceiling with slow lookups (#15 goal 2)", () => {
       expect(results).toHaveLength(100)
       expect(server.refused()).toBe(0)
       expect(server.scripted.maxInFlight()).toBeGreaterThan(4)
-      // The ideal at 20/s is 5 s for 100 requests; paced at 19.5/s, plus the bound's growth at start.
+      // The ideal at 20/s is 5 s for 100 requests; paced at 19.9/s.
       expect(server.scripted.requests.at(-1)!.at).toBeLessThanOrEqual(5_500)
     }))
 

@@ -8,7 +8,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Layer, Stream } from "effect"
 import { TestClock } from "effect/testing"
-import { Config, StoredCheck, type Transport } from "@wa-contacts/core"
+import { Check, Config, StoredCheck, type Transport } from "@wa-contacts/core"
 import { runClocked } from "./support/Clocked.ts"
 import * as MemoryStore from "./support/MemoryStore.ts"
 import * as StoreServer from "./support/StoreServer.ts"
@@ -77,8 +77,12 @@ describe("the check budget", () => {
       yield* fill(server, state, list(100))
       yield* TestClock.adjust(10_000)
       const sentBefore = server.received.length
-      const first = yield* revalidate(server, state, { store: { maxAge: "5 seconds", budget: { perRun: 30, ledger: "when-recorded" } } })
+      const stats = new Check.CheckStats()
+      const first = yield* revalidate(server, state, { stats, store: { maxAge: "5 seconds", budget: { perRun: 30, ledger: "when-recorded" } } })
       expect(first.length).toBe(100)
+      // Deferred inputs are not counted as failed checks.
+      expect(stats.byStatus.failed).toBe(0)
+      expect(stats.contactsSent).toBe(30)
       expect(server.received.length - sentBefore).toBe(30)
       const deferred = first.filter(StoredCheck.isDeferred)
       expect(deferred.length).toBe(70)

@@ -76,11 +76,11 @@ describe("fresh and due", () => {
       yield* TestClock.adjust(DAY)
       server.rule = (input) => (input.endsWith("0") ? { status: "invalid" } : input.endsWith("2") ? { status: "valid", wa_id: "99" } : StoreServer.defaultRule(input))
       const results = yield* check(server, state, list(4), { store: { maxAge: "12 hours" } })
-      expect(results.map((r) => r._tag !== "Deferred" && r.store)).toEqual([
-        { _tag: "Checked", change: "newly_invalid" },
-        { _tag: "Checked", change: "unchanged" },
-        { _tag: "Checked", change: "wa_id_changed" },
-        { _tag: "Checked", change: "unchanged" }
+      expect(results.map((r) => r._tag !== "Deferred" && r.store._tag === "Checked" && [r.store.change, r.store.previous?.status])).toEqual([
+        ["newly_invalid", "valid"],
+        ["unchanged", "invalid"],
+        ["wa_id_changed", "valid"],
+        ["unchanged", "invalid"]
       ])
       expect(state.history.filter((h) => h.number === "+16315550000").map((h) => h.change)).toEqual(["new", "newly_invalid"])
       expect(state.history.filter((h) => h.number === "+16315550001").map((h) => h.change)).toEqual(["new"])
@@ -140,6 +140,20 @@ describe("runs sharing a store", () => {
       expect(server.received.length).toBe(100)
       all.forEach((results, i) => expect(results.map((r) => r.input)).toEqual(lists[i]))
       expect(all.flat().every((r) => r._tag === "Checked" || r._tag === "NotWhatsAppUser")).toBe(true)
+    }))
+
+  it.effect("a run renews its claims while it works: a check slower than the lease is not sent twice", () =>
+    Effect.gen(function*() {
+      const server = StoreServer.make({ latency: 100_000 })
+      const state = MemoryStore.emptyState()
+      const run = Stream.runCollect(StoredCheck.checkThroughStore(list(5), { rateLimit: false, store: { lease: "30 seconds" } }))
+      const [first, second] = yield* runClocked(
+        Effect.all([run, Effect.delay(run, "40 seconds")], { concurrency: "unbounded" }).pipe(Effect.provide(layers(server, state))),
+        { step: 1_000 }
+      )
+      expect(server.received.length).toBe(5)
+      expect(first.map((r) => r._tag !== "Deferred" && r.store._tag)).toEqual(Array(5).fill("Checked"))
+      expect(second.map((r) => r._tag !== "Deferred" && r.store._tag)).toEqual(Array(5).fill("Stored"))
     }))
 
   it.effect("a claim whose holder died lapses: the number is checked after the lease", () =>

@@ -7,6 +7,7 @@
 import { Effect, Schema } from "effect"
 import { Argument, Command, Flag } from "effect/cli"
 import { connectionFlags } from "../Connection.ts"
+import { budgetFlags, maxAgeFlag, storeFlag } from "./store.ts"
 import { atLeast, durationFlag, forceFlag, formatFlag, outputFlag, quietFlag } from "./shared.ts"
 
 /** The `check` command. */
@@ -31,18 +32,20 @@ export const check = Command.make(
       Flag.optional
     ),
     wait: Flag.Boolean("wait").pipe(
-      Flag.withDescription("Ask the server to answer only when every lookup is done (blocking: wait); default: no_wait and poll"),
-      Flag.withDefault(false)
+      Flag.withDescription(
+        "The server answers when every lookup is done (blocking: wait, the default for lists); --no-wait: it answers at once and the client re-sends what is still processing"
+      ),
+      Flag.optional
     ),
     forceCheck: Flag.Boolean("force-check").pipe(
       Flag.withDescription("Skip the server's 7-day cache (checks must not outnumber messages: use sparingly)"),
       Flag.withDefault(false)
     ),
     batchSize: atLeast("batch-size", 1, "Numbers per request (default 500)"),
-    concurrency: atLeast("concurrency", 1, "Requests in flight at once (default 4)"),
+    concurrency: atLeast("concurrency", 1, "Requests in flight at once (default: sized by rate × latency)"),
     rate: Flag.Finite("rate").pipe(
       Flag.withSchema(Schema.Finite.check(Schema.isGreaterThanOrEqualTo(0, { message: "expected 0 or more requests per second" }))),
-      Flag.withDescription("Requests per second (default 20, bursts of 60: the documented limit; 0 for no client-side limit)"),
+      Flag.withDescription("Requests per second, paced one at a time (default just under the documented 20/s; 0 for no client-side limit)"),
       Flag.optional
     ),
     maxWait: durationFlag(
@@ -57,6 +60,9 @@ export const check = Command.make(
       Flag.withDefault(false)
     ),
     quiet: quietFlag,
+    store: storeFlag,
+    maxAge: maxAgeFlag,
+    ...budgetFlags,
     ...connectionFlags
   },
   (input) => Effect.flatMap(Effect.promise(() => import("../run/check.ts")), (m) => m.run(input))
@@ -68,6 +74,7 @@ export const check = Command.make(
     { command: "wa-contacts check --mock 16315551000 '+1 631 555 1001' 6315551002", description: "Try it against the built-in simulator" },
     { command: "wa-contacts check --file numbers.txt --output results.ndjson", description: "A large list, one number per line" },
     { command: "wa-contacts check --file contacts.csv --column phone --format csv", description: "A column of a CSV file" },
-    { command: "wa-contacts check --file numbers.txt --output results.ndjson --resume", description: "Continue an interrupted run" }
+    { command: "wa-contacts check --file numbers.txt --output results.ndjson --resume", description: "Continue an interrupted run" },
+    { command: "wa-contacts check --file numbers.txt --store contacts.db", description: "Through a result store: fresh numbers are not sent again" }
   ])
 )

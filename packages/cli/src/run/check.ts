@@ -6,10 +6,10 @@
  *
  * @since 0.1.0
  */
-import { Check, Config, type Errors, Version } from "@wa-contacts/core"
+import { Check, Config, Version } from "@wa-contacts/core"
 import { Cause, Console, Effect, Exit as EffectExit, Option, Stream } from "effect"
 import * as Connection from "../Connection.ts"
-import { describe, redact, toExit } from "../ErrorMessage.ts"
+import { toExit } from "../ErrorMessage.ts"
 import { Exit, ExitCode, usage } from "../ExitCode.ts"
 import { OutputError, outputExit } from "../Files.ts"
 import * as Input from "../Input.ts"
@@ -17,18 +17,19 @@ import * as Output from "../Output.ts"
 import * as Progress from "../Progress.ts"
 import * as Resume from "../Resume.ts"
 import { Tty } from "../Tty.ts"
-import { CHECK_COLUMNS, InFlight, recordOf, summaryLines } from "./checkRecords.ts"
+import { CHECK_COLUMNS, recordOf, summaryLines } from "./checkRecords.ts"
 import { NO_REGISTERED_NOTE } from "./lint.ts"
+import { aroundStore, type StoreCheckInput, throughStore } from "./storeCheck.ts"
 
 export { CHECK_COLUMNS, recordOf }
 
 /** The parsed flags of `check`. */
-export interface CheckInput extends Connection.ConnectionOptions {
+export interface CheckInput extends Connection.ConnectionOptions, StoreCheckInput {
   readonly numbers: ReadonlyArray<string>
   readonly file: Option.Option<string>
   readonly column: Option.Option<string>
   readonly delimiter: Option.Option<string>
-  readonly wait: boolean
+  readonly wait: Option.Option<boolean>
   readonly forceCheck: boolean
   readonly batchSize: Option.Option<number>
   readonly concurrency: Option.Option<number>
@@ -39,20 +40,6 @@ export interface CheckInput extends Connection.ConnectionOptions {
   readonly force: boolean
   readonly resume: boolean
   readonly quiet: boolean
-}
-
-type Retried = Parameters<Check.CheckStats["onRetry"]>[0]
-
-/** Counts like `CheckStats`, and says each retry on stderr as it is scheduled. */
-class AnnouncedStats extends Check.CheckStats {
-  constructor(say: (error: Retried, delayMillis: number) => void) {
-    super()
-    const count = this.onRetry
-    ;(this as { onRetry: (error: Retried, delayMillis?: number) => void }).onRetry = (error, delayMillis) => {
-      count(error)
-      say(error, delayMillis ?? 0)
-    }
-  }
 }
 
 /** Run `check`. */
@@ -70,9 +57,8 @@ export const run = Effect.fnUntraced(function*(input: CheckInput) {
   const parsedDelimiter = delimiter === undefined ? undefined : Input.parseDelimiter(delimiter)
   if (delimiter !== undefined && parsedDelimiter === undefined) return yield* usage(`--delimiter ${JSON.stringify(delimiter)}: give one character, or tab`)
   yield* Connection.validate(input)
-
-  const context = yield* Effect.context<never>()
-  const stderr = (text: string) => Effect.runSyncWith(context)(Console.error(text))
+  const through = throughStore(input)
+  if (through instanceof Exit) return yield* through
 
   yield* Effect.scoped(Effect.gen(function*() {
     const source = yield* Input.open({
@@ -90,56 +76,49 @@ export const run = Effect.fnUntraced(function*(input: CheckInput) {
     })
 
     const progress = !input.quiet && tty.stderr && source.streamed ? Progress.bar() : Progress.silent
-    const stats = new AnnouncedStats((error, delayMillis) => {
-      if (input.quiet) return
-      progress.done()
-      stderr(redact(`retrying in ${(delayMillis / 1000).toFixed(1)} s: ${describe(error)}`, secrets))
-    })
+    const stats = new Check.CheckStats()
     const settings = Connection.clientSettings(input)
-    const inFlight = new InFlight()
-    let skipped = 0
-    let unplussed = false
+    // Each input travels with its item (line, problem) through the check: no pairing by position.
     const inputs = source.items.pipe(
-      Stream.filter((item) => {
-        if (done !== undefined && done.take(item.value)) {
-          skipped++
-          return false
-        }
-        inFlight.push(item)
-        return true
-      }),
-      Stream.map((item) => {
-        if (!unplussed && settings.registeredNumber === undefined && item.problem === undefined && !item.value.startsWith("+")) {
-          unplussed = true
-          if (!input.quiet) stderr(`note: numbers without + were sent as given: ${NO_REGISTERED_NOTE}`)
-        }
-        return item.value
-      })
+      Stream.filter((item) => done === undefined || !done.take(item.value)),
+      Stream.map((item) => [item.value, item] as const)
     )
+    // Said once per run, as soon as an input without + is met with no registered number known.
+    let said = settings.registeredNumber !== undefined || input.quiet
+    const noted = Stream.tap(inputs, ([value, item]) =>
+      said || item.problem !== undefined || value.startsWith("+")
+        ? Effect.void
+        : Effect.andThen(Effect.sync(() => (said = true)), Console.error(`note: some numbers have no leading +: ${NO_REGISTERED_NOTE}`)))
     const fraction = () => (source.size === undefined || source.size === 0 ? undefined : Math.min(1, source.bytesRead() / source.size))
     const rate = Option.getOrUndefined(input.rate)
-    const results = Check.checkStream(inputs, {
-      blocking: input.wait ? "wait" : "no_wait",
+    const options: Check.CheckStreamOptions = {
+      blocking: Option.match(input.wait, { onNone: () => undefined, onSome: (wait) => (wait ? "wait" : "no_wait") }),
       forceCheck: input.forceCheck,
       batchSize: Option.getOrUndefined(input.batchSize),
       concurrency: Option.getOrUndefined(input.concurrency),
-      rateLimit: rate === undefined ? undefined : rate === 0 ? false : { requestsPerSecond: rate, burst: Math.max(1, Math.round(rate)) },
+      // --rate N paces to N per second, one at a time from the start (no burst).
+      rateLimit: rate === undefined ? undefined : rate === 0 ? false : { requestsPerSecond: rate, burst: 1, initialBurst: 0 },
       maxWait: Option.getOrUndefined(input.maxWait),
       stats
-    })
-    const rows: Stream.Stream<Output.Row, Errors.ContactsError | Exit> = results.pipe(
-      Stream.mapArray((chunk) => {
-        const out = chunk.map((result) => recordOf(result, inFlight.shift()))
+    }
+    const records = through === undefined
+      ? Stream.map(Check.checkPaired(noted, options), ([result, item]) => recordOf(result, item))
+      : through.rows(noted, options)
+    const rows = records.pipe(
+      Stream.mapArray((out) => {
         progress.update({ done: stats.results, byStatus: stats.byStatus, fraction: fraction() })
-        return out as unknown as readonly [Output.Row, ...Array<Output.Row>]
+        return out
       }),
       Stream.provide(Connection.layer(input)),
-      Stream.provideService(Config.ContactsConfig, settings)
+      Stream.provideService(Config.ContactsConfig, {
+        ...settings,
+        retry: { onRetry: Connection.announceRetries(input, input.quiet, Effect.sync(() => progress.done())) }
+      })
     )
 
     const startedAt = Date.now()
     const fallback = Version.resolveSemantics(settings.apiVersion, undefined)
-    const finish = (exit: EffectExit.Exit<void, Errors.ContactsError | Exit | OutputError>) =>
+    const finish = <E>(exit: EffectExit.Exit<void, E>) =>
       Effect.gen(function*() {
         progress.done()
         if (input.quiet) return
@@ -156,12 +135,14 @@ export const run = Effect.fnUntraced(function*(input: CheckInput) {
           ? `interrupted: ${Progress.count(stats.results)} records written to ${target.label}` +
             (toFile && Resume.canResume(format) ? "; run the same command with --resume to continue" : "")
           : undefined
-        for (const line of summaryLines(stats, Date.now() - startedAt, skipped, stats.semantics ?? fallback, ending)) {
+        for (const line of summaryLines(stats, Date.now() - startedAt, done?.skipped() ?? 0, stats.semantics ?? fallback, ending)) {
           yield* Console.error(line)
         }
+        if (through !== undefined) yield* Console.error(through.summary())
       })
 
-    yield* Output.write(target, format, CHECK_COLUMNS, rows, { append: done?.started === true }).pipe(
+    const write = Output.write(target, format, through?.columns ?? CHECK_COLUMNS, rows, { append: done?.started === true })
+    yield* aroundStore(through, write).pipe(
       Effect.onExit(finish),
       Effect.mapError((error) => (error instanceof OutputError ? outputExit(error) : toExit(error, secrets)))
     )

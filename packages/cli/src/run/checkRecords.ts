@@ -71,23 +71,6 @@ export const recordOf = (result: Result.CheckResult, item: Input.InputItem | und
   }
 }
 
-/** A first-in first-out queue of the items in flight, matched to results as they come out in order. */
-export class InFlight {
-  private items: Array<Input.InputItem> = []
-  private head = 0
-  push(item: Input.InputItem): void {
-    this.items.push(item)
-  }
-  shift(): Input.InputItem | undefined {
-    const item = this.items[this.head++]
-    if (this.head > 4096 && this.head * 2 > this.items.length) {
-      this.items = this.items.slice(this.head)
-      this.head = 0
-    }
-    return item
-  }
-}
-
 const seconds = (ms: number): string => (ms < 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${count(Math.round(ms / 1000))} s`)
 
 const plural = (n: number, one: string, many: string = `${one}s`): string => `${count(n)} ${n === 1 ? one : many}`

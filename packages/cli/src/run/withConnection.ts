@@ -13,11 +13,14 @@ import type { Exit, Failure } from "../ExitCode.ts"
 
 /** Run `effect` connected as the flags of `options` say; every failure becomes an `Exit`. */
 export const withConnection = <A, E extends Failure | Exit, R>(
-  options: Connection.ConnectionOptions,
+  options: Connection.ConnectionOptions & { readonly quiet?: boolean },
   effect: Effect.Effect<A, E, R>
 ): Effect.Effect<A, Exit, Exclude<R, Transport.Transport>> =>
   effect.pipe(
     Effect.provide(Connection.layer(options)),
-    Effect.provideService(Config.ContactsConfig, Connection.clientSettings(options)),
+    Effect.provideService(Config.ContactsConfig, {
+      ...Connection.clientSettings(options),
+      retry: { onRetry: Connection.announceRetries(options, options.quiet === true) }
+    }),
     Effect.mapError((error) => toExit(error, Connection.secretsOf(options)))
   ) as Effect.Effect<A, Exit, Exclude<R, Transport.Transport>>

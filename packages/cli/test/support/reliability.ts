@@ -1,21 +1,12 @@
 /**
- * Shared by the reliability tests of the CLI: the bundled binary (built once if missing), a
- * simulator server on 127.0.0.1 whose check requests are counted per number, and running the
- * binary as a child process.
+ * Shared by the reliability tests of the CLI: a simulator server on 127.0.0.1 whose check
+ * requests are counted per number. The binary is run with the one process harness, `bin.ts`.
  */
 import { Context, Effect, Exit, Layer, Scope } from "effect"
 import { Simulator, SimulatorServer, type SimulatorConfig } from "@wa-contacts/adapter-mock"
-import { execFileSync, spawn, type ChildProcess } from "node:child_process"
 import * as fs from "node:fs"
-import * as path from "node:path"
 
-export const CLI_DIR = path.resolve(import.meta.dirname, "../..")
-export const BIN = path.join(CLI_DIR, "dist", "wa-contacts.js")
-
-/** Build the bundle when it is missing (the tests run the binary users run). */
-export const ensureBuilt = (): void => {
-  if (!fs.existsSync(BIN)) execFileSync("pnpm", ["--filter", "@wa-contacts/cli", "build"], { cwd: CLI_DIR, stdio: "ignore" })
-}
+export { ensureBuilt, type Ran as ChildRun, spawnBin as spawnCli, waBin } from "./bin.ts"
 
 /** What the server saw of `POST /v1/contacts`. */
 export interface ServerCounts {
@@ -59,35 +50,6 @@ export const startServer = async (config: SimulatorConfig.SimulatorConfig): Prom
   const { url } = Context.get(context, SimulatorServer.SimulatorServer)
   return { url, counts, close: () => Effect.runPromise(Scope.close(scope, Exit.void)) }
 }
-
-/** How a child run ended. */
-export interface ChildRun {
-  readonly code: number | null
-  readonly signal: NodeJS.Signals | null
-  readonly stdout: string
-  readonly stderr: string
-}
-
-/** Start `wa-contacts ...args` as a child process. */
-export const spawnCli = (args: ReadonlyArray<string>, env: Record<string, string> = {}): { child: ChildProcess; done: Promise<ChildRun> } => {
-  const child = spawn(process.execPath, [BIN, ...args], {
-    cwd: CLI_DIR,
-    env: { PATH: process.env["PATH"] ?? "", HOME: process.env["HOME"] ?? "", NO_COLOR: "1", ...env },
-    stdio: ["pipe", "pipe", "pipe"]
-  })
-  let stdout = ""
-  let stderr = ""
-  child.stdout!.setEncoding("utf8").on("data", (t: string) => (stdout += t))
-  child.stderr!.setEncoding("utf8").on("data", (t: string) => (stderr += t))
-  child.stdin!.end()
-  const done = new Promise<ChildRun>((resolve) => {
-    child.on("close", (code, signal) => resolve({ code, signal, stdout, stderr }))
-  })
-  return { child, done }
-}
-
-/** Run `wa-contacts ...args` to the end. */
-export const runCli = (args: ReadonlyArray<string>, env: Record<string, string> = {}): Promise<ChildRun> => spawnCli(args, env).done
 
 /** Count the complete lines of a file (a line cut short by a kill does not count). */
 export const completeLines = (file: string): number => {

@@ -3,7 +3,9 @@
  * permit for a request in flight, and the number of permits.
  *
  * With a rate limit and no explicit bound, the bound follows Little's law: requests in flight =
- * rate × latency. It starts at {@link MIN_IN_FLIGHT} and is resized after every response to
+ * rate × latency. It starts sized for the usual lookup latency ({@link EXPECTED_LATENCY_MS}, so a
+ * `wait` check of a fresh list is at full rate from its first request) and is resized after every
+ * response to
  * `ceil(rate × observed latency × 1.25) + 1` (an average of recent latencies), within
  * [{@link MIN_IN_FLIGHT}, {@link MAX_IN_FLIGHT}]. So a server that takes 500 ms per `wait` check
  * gets about 14 requests at once and the rate limit, not the bound, sets the pace; a fast server
@@ -17,7 +19,9 @@ import type { RateLimiter } from "../RateLimit.ts"
 /** The smallest bound on requests in flight (also the fixed default without a rate limit). */
 export const MIN_IN_FLIGHT = 4
 /** The largest bound the adaptive sizing reaches. */
-export const MAX_IN_FLIGHT = 64
+export const MAX_IN_FLIGHT = 32
+/** The latency the bound is sized for before any response was seen: the usual lookup's. */
+export const EXPECTED_LATENCY_MS = 500
 
 /** Pacing of one bulk check. */
 export interface Pacing {
@@ -42,8 +46,8 @@ export const boundFor = (requestsPerSecond: number, latencyMillis: number): numb
 
 /** A bound sized by the limiter's rate × the observed latency. */
 export const adaptive = (limiter: RateLimiter): Pacing => {
-  const semaphore = Semaphore.makeUnsafe(MIN_IN_FLIGHT)
-  let permits = MIN_IN_FLIGHT
+  let permits = boundFor(limiter.requestsPerSecond, EXPECTED_LATENCY_MS)
+  const semaphore = Semaphore.makeUnsafe(permits)
   let latency: number | undefined
   return {
     limiter,

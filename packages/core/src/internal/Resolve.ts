@@ -27,6 +27,7 @@ export interface ResolveOptions {
   readonly maxWait?: Duration.Input | undefined
   readonly poll?: PollOptions | undefined
   readonly stats?: { readonly ref: Ref.Ref<Counts.CheckCounts> } | undefined
+  readonly onRetry?: ((error: ContactsError, delayMillis: number) => Effect.Effect<void>) | undefined
   readonly beforeResend?: ((pending: ReadonlyArray<string>) => Effect.Effect<number>) | undefined
 }
 
@@ -46,10 +47,12 @@ export const resolveInputs = (
   Effect.suspend(() => {
     const ref = options.stats?.ref
     const update = (f: (c: Counts.CheckCounts) => Counts.CheckCounts) => (ref === undefined ? Effect.void : Ref.update(ref, f))
-    const onRetry = (error: ContactsError) => {
+    const told = options.onRetry
+    const onRetry = (error: ContactsError, delayMillis: number) => {
       const pause = pauseFor(error)
       const counted = update(Counts.retried(error._tag))
-      return pause === undefined || pacing === undefined ? counted : Effect.andThen(counted, pacing.limiter.pause(pause))
+      const paused = pause === undefined || pacing === undefined ? counted : Effect.andThen(counted, pacing.limiter.pause(pause))
+      return told === undefined ? paused : Effect.andThen(paused, told(error, delayMillis))
     }
     const answers = new Map<string, Answer>()
     const record = (entries: ReadonlyArray<CheckContact>, semantics: Semantics, asked: ReadonlyArray<string>) => {

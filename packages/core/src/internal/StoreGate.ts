@@ -8,7 +8,7 @@
  *
  * @internal
  */
-import { Duration, Effect, Random } from "effect"
+import { Duration, Effect, Random, Schedule } from "effect"
 import * as Budget from "../Budget.ts"
 import type { Outcome } from "../Result.ts"
 import { type Change, type LedgerTotals, ResultStore, type ResultWrite, type StoredResult, type StoreError } from "../ResultStore.ts"
@@ -26,8 +26,10 @@ export interface StoreCheckOptions {
    */
   readonly budget?: Budget.BudgetOptions | false | undefined
   /**
-   * How long a claim on a due number lasts (default 10 minutes): long enough to send it, poll it
-   * and write its result. If this process dies, others may check the number after that.
+   * How long a claim on a due number lasts without renewal (default 30 s). The run renews its
+   * claims every third of it while it works on them; if the process dies, others may check the
+   * numbers once it has passed. Machines sharing a PostgreSQL store should keep their clocks
+   * within a fraction of it (NTP).
    */
   readonly lease?: Duration.Input | undefined
 }
@@ -77,7 +79,7 @@ export interface Gate {
   readonly settle: Effect.Effect<void, StoreError>
 }
 
-const DEFAULT_LEASE = Duration.minutes(10)
+const DEFAULT_LEASE = Duration.seconds(30)
 // How often to look again at numbers another run is checking: a lookup takes ~0.5 s.
 const HELD_FIRST_DELAY = 250
 const HELD_MAX_DELAY = 2_000
@@ -108,6 +110,13 @@ export const make = (options: StoreCheckOptions) =>
     let reservedForRun = 0
     let prepaid = 0
     let owed = 0
+    // The numbers this run holds claims on, renewed while it works on them.
+    const held = new Set<string>()
+    const renew = Effect.suspend(() => {
+      if (held.size === 0) return Effect.void
+      return Effect.flatMap(now, (at) => store.claim({ numbers: [...held], owner, now: at, until: at + lease }))
+    }).pipe(Effect.ignore)
+    yield* Effect.forkScoped(Effect.repeat(renew, Schedule.spaced(Math.max(1, Math.floor(lease / 3)))))
     let serverVersion: string | undefined
 
     /** Charge `count` numbers sent: from what reservations paid, the rest owed to the ledger. */
@@ -169,16 +178,19 @@ export const make = (options: StoreCheckOptions) =>
         while (pending.length > 0) {
           const at = yield* now
           const outcomes = yield* store.claim({ numbers: pending, owner, now: at, until: at + lease })
-          const held: Array<string> = []
+          const others: Array<string> = []
           let lapse = Infinity
           for (const o of outcomes) {
-            if (o._tag === "Claimed") claimed.set(o.number, o.current)
+            if (o._tag === "Claimed") {
+              claimed.set(o.number, o.current)
+              held.add(o.number)
+            }
             else {
-              held.push(o.number)
+              others.push(o.number)
               lapse = Math.min(lapse, o.until)
             }
           }
-          pending = held
+          pending = others
           if (pending.length > 0) {
             yield* Effect.sleep(Math.max(1, Math.min(delay, lapse - at)))
             delay = Math.min(delay * 2, HELD_MAX_DELAY)
@@ -255,6 +267,8 @@ export const make = (options: StoreCheckOptions) =>
           })
         }
         if (results.length > 0 || release.length > 0) yield* store.write({ owner, results, release, at })
+        for (const n of release) held.delete(n)
+        for (const w of results) held.delete(w.number)
         yield* settle
         return changes
       })
@@ -263,6 +277,7 @@ export const make = (options: StoreCheckOptions) =>
       Effect.gen(function*() {
         const release = [...plan.release, ...plan.send.keys()]
         if (release.length > 0) yield* store.write({ owner, results: [], release, at: yield* now })
+        for (const n of release) held.delete(n)
         yield* settle
       })
 
