@@ -202,7 +202,11 @@ export const checkPairedThroughStore = <P, E = never, R = never>(
         outs
       )
     }
-    return checkWithSeam(cells, (cell) => cell.input, output, { ...options, beforeResend: (pending) => gate.allowResend(pending.length) }, seam).pipe(
+    // Re-sends go through the caller's own hook first, then the budget (which charges them).
+    const own = options.beforeResend
+    const beforeResend = (pending: ReadonlyArray<string>) =>
+      own === undefined ? gate.allowResend(pending.length) : Effect.flatMap(own(pending), (n) => gate.allowResend(Math.min(n, pending.length)))
+    return checkWithSeam(cells, (cell) => cell.input, output, { ...options, beforeResend }, seam).pipe(
       Stream.mapArrayEffect(recount),
       Stream.updateService(Transport, gate.meter),
       Stream.ensuring(gate.settle.pipe(Effect.ignore))
