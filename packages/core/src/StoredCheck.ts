@@ -13,6 +13,7 @@
 import { Effect, Ref, Schema, Stream } from "effect"
 import * as BudgetRules from "./Budget.ts"
 import { checkWithSeam, type CheckStreamOptions, type GroupSeam } from "./Check.ts"
+import type { Prepared } from "./internal/Prepare.ts"
 import type { ContactsError } from "./Errors.ts"
 import type { CheckResult, Outcome } from "./Result.ts"
 import { type Change, ResultStore, type StoredResult, type StoreError } from "./ResultStore.ts"
@@ -126,21 +127,26 @@ export const checkPairedThroughStore = <P, E = never, R = never>(
     // budget defers only what it cannot send, and each number once.
     const deferred = new Map<string, { readonly reason: string; readonly previous: StoredResult | null }>()
 
-    const seam: GroupSeam<Cell<P>, StoreError, never> = (firsts, resolve) =>
+    /**
+     * One round over the storable first inputs of a group: answer the fresh, defer what the
+     * budget refuses, send and write the rest; answers the inputs whose number another run is
+     * checking (to be planned again once this round has released its own claims).
+     */
+    const round = (
+      firsts: ReadonlyArray<Prepared<Cell<P>>>,
+      unstored: ReadonlyArray<string>,
+      resolve: (inputs: ReadonlyArray<string>) => Effect.Effect<Map<string, Answer>, ContactsError, Transport>,
+      answers: Map<string, Answer>
+    ) =>
       Effect.gen(function*() {
-        const storable = firsts.filter((f) => f.translation.translated !== undefined && f.rejected === undefined)
-        const plan = yield* gate.plan(storable.map((f) => f.translation.translated!), forceCheck)
+        const plan = yield* gate.plan(firsts.map((f) => f.translation.translated!), forceCheck)
         const at = yield* Effect.clockWith((c) => c.currentTimeMillis)
-        const answers = new Map<string, Answer>()
-        const toSend: Array<string> = []
+        const toSend: Array<string> = [...unstored]
         const inputOf = new Map<string, string>()
+        const waiting: Array<Prepared<Cell<P>>> = []
         for (const f of firsts) {
-          const { input, translated } = f.translation
-          if (translated === undefined || f.rejected !== undefined) {
-            f.item.note = { _tag: "NotStored" }
-            toSend.push(input)
-            continue
-          }
+          const input = f.translation.input
+          const translated = f.translation.translated!
           const fresh = plan.fresh.get(translated)
           const later = plan.deferred.get(translated)
           if (fresh !== undefined) {
@@ -150,10 +156,10 @@ export const checkPairedThroughStore = <P, E = never, R = never>(
             if (options.distinct !== true) deferred.set(translated, later)
             answers.set(input, { outcome: deferredPlaceholder, semantics: later.previous?.semantics ?? "unknown" })
             f.item.note = { _tag: "Deferred", ...later }
-          } else {
+          } else if (plan.send.has(translated)) {
             inputOf.set(translated, input)
             toSend.push(input)
-          }
+          } else waiting.push(f)
         }
         const sent = toSend.length === 0 ? new Map<string, Answer>() : yield* resolve(toSend).pipe(
           Effect.onError(() => gate.abandon(plan).pipe(Effect.ignore))
@@ -161,12 +167,40 @@ export const checkPairedThroughStore = <P, E = never, R = never>(
         // Written before any of the group is emitted: what was output is in the store.
         const changes = yield* gate.commit(plan, (number) => sent.get(inputOf.get(number)!))
         for (const f of firsts) {
-          const translated = f.translation.translated
-          if (translated !== undefined && plan.send.has(translated)) {
+          const translated = f.translation.translated!
+          if (plan.send.has(translated)) {
             f.item.note = { _tag: "Checked", change: changes.get(translated), previous: plan.send.get(translated) ?? null }
           }
         }
         for (const [input, answer] of sent) answers.set(input, answer)
+        const lapse = Math.min(...waiting.map((f) => plan.held.get(f.translation.translated!) ?? Infinity))
+        return { waiting, wait: Math.max(1, lapse - at) }
+      })
+
+    const seam: GroupSeam<Cell<P>, StoreError, never> = (firsts, resolve) =>
+      Effect.gen(function*() {
+        const answers = new Map<string, Answer>()
+        const unstored: Array<string> = []
+        let storable: ReadonlyArray<Prepared<Cell<P>>> = []
+        for (const f of firsts) {
+          if (f.translation.translated === undefined || f.rejected !== undefined) {
+            f.item.note = { _tag: "NotStored" }
+            unstored.push(f.translation.input)
+          } else (storable as Array<Prepared<Cell<P>>>).push(f)
+        }
+        // Numbers another run is checking are planned again, after a pause, until that run has
+        // written them (they are then fresh) or its claim has lapsed (they are then ours to check).
+        let delay = StoreGate.HELD_FIRST_DELAY
+        let first = true
+        while (first || storable.length > 0) {
+          const { waiting, wait } = yield* round(storable, first ? unstored : [], resolve, answers)
+          first = false
+          storable = waiting
+          if (waiting.length > 0) {
+            yield* Effect.sleep(Math.min(delay, wait))
+            delay = Math.min(delay * 2, StoreGate.HELD_MAX_DELAY)
+          }
+        }
         return answers
       })
 

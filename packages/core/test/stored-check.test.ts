@@ -157,6 +157,32 @@ describe("runs sharing a store", () => {
       expect(second.map((r) => r._tag !== "Deferred" && r.store._tag)).toEqual(Array(5).fill("Stored"))
     }))
 
+  it.effect("a run waits for another run's numbers without holding its own: two runs each holding what the other wants both finish", () =>
+    Effect.gen(function*() {
+      const server = StoreServer.make({ latency: 500 })
+      const state = MemoryStore.emptyState()
+      const [x, y] = list(2)
+      const store = MemoryStore.make(state)
+      // Another run that holds x and waits for y, keeping x claimed for a day meanwhile.
+      const other = Effect.gen(function*() {
+        yield* store.claim({ numbers: [x!], owner: "other", now: 0, until: 86_400_000 })
+        yield* Effect.sleep(20) // our run starts meanwhile and claims y
+        while ((yield* store.claim({ numbers: [y!], owner: "other", now: yield* Clock.currentTimeMillis, until: 86_400_000 }))[0]!._tag === "Held") {
+          yield* Effect.sleep(100)
+        }
+        const at = yield* Clock.currentTimeMillis
+        const r = { status: "invalid" as const, outcome: "NotWhatsAppUser" as const, wa_id: null, wa_id_trusted: false, anomaly: false, semantics: "legacy" as const, server_version: null, detail: null, checked_at: at }
+        yield* store.write({ owner: "other", results: [{ number: x!, result: r }, { number: y!, result: r }], release: [], at })
+      })
+      const ours = Stream.runCollect(StoredCheck.checkThroughStore([y!, x!], { rateLimit: false }))
+      const [, results] = yield* runClocked(
+        Effect.all([other, Effect.delay(ours, 5)], { concurrency: "unbounded" }).pipe(Effect.provide(layers(server, state))),
+        { step: 5, limit: 120_000 }
+      )
+      expect(results.map((r) => r._tag !== "Deferred" && r.store._tag)).toEqual(["Checked", "Stored"])
+      expect(server.received).toEqual([y])
+    }))
+
   it.effect("a claim whose holder died lapses: the number is checked after the lease", () =>
     Effect.gen(function*() {
       const server = StoreServer.make()

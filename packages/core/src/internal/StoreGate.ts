@@ -44,6 +44,11 @@ export interface Plan {
   readonly deferred: Map<string, { readonly reason: string; readonly previous: StoredResult | null }>
   /** Numbers claimed by this run that are not sent (answered after all, or deferred): released by `commit`. */
   readonly release: Array<string>
+  /**
+   * Numbers another run is checking, with when its claim lapses: plan them again after this
+   * plan is committed (this run then holds no claim while it waits).
+   */
+  readonly held: Map<string, number>
 }
 
 /** An answer to write: the outcome, its semantics and the server version that gave it. */
@@ -56,7 +61,7 @@ export interface Answered {
 export interface Gate {
   /** The run's name on its claims. */
   readonly owner: string
-  /** Decide for a group of distinct translated numbers. Waits for numbers another run is checking. */
+  /** Decide for a group of distinct translated numbers; numbers another run is checking come back in `held`. */
   readonly plan: (numbers: ReadonlyArray<string>, forceCheck: boolean) => Effect.Effect<Plan, StoreError>
   /**
    * Write what was answered (results, history, released claims) in one transaction; answers the
@@ -80,9 +85,10 @@ export interface Gate {
 }
 
 const DEFAULT_LEASE = Duration.seconds(30)
-// How often to look again at numbers another run is checking: a lookup takes ~0.5 s.
-const HELD_FIRST_DELAY = 250
-const HELD_MAX_DELAY = 2_000
+/** How often to look again at numbers another run is checking: a lookup takes ~0.5 s. */
+export const HELD_FIRST_DELAY = 250
+/** The longest pause between two looks at numbers another run is checking. */
+export const HELD_MAX_DELAY = 2_000
 
 const isCheckRequest = (request: TransportRequest): ReadonlyArray<unknown> | undefined => {
   if (request.method !== "POST" || request.path !== "/v1/contacts") return undefined
@@ -169,39 +175,29 @@ export const make = (options: StoreCheckOptions) =>
         return { granted, totals: after, usedByRun: usedByRun + granted }
       })
 
-    /** Claim `numbers`; those another run holds are claimed again after a pause, until it wrote or its claim lapsed. */
-    const claimAll = (numbers: ReadonlyArray<string>) =>
+    /**
+     * Claim `numbers` once: those claimed (with their current result), and those another run
+     * holds (with when its claim lapses). A run never waits while holding claims: waiting for
+     * another run's numbers is the caller's, after it has written (and released) its own — two
+     * runs each holding what the other waits for would otherwise wait for ever.
+     */
+    const claimOnce = (numbers: ReadonlyArray<string>) =>
       Effect.gen(function*() {
         const claimed = new Map<string, StoredResult | null>()
-        let pending = numbers
-        let delay = HELD_FIRST_DELAY
-        while (pending.length > 0) {
-          const at = yield* now
-          const outcomes = yield* store.claim({ numbers: pending, owner, now: at, until: at + lease })
-          const others: Array<string> = []
-          let lapse = Infinity
-          for (const o of outcomes) {
-            if (o._tag === "Claimed") {
-              claimed.set(o.number, o.current)
-              held.add(o.number)
-            }
-            else {
-              others.push(o.number)
-              lapse = Math.min(lapse, o.until)
-            }
-          }
-          pending = others
-          if (pending.length > 0) {
-            yield* Effect.sleep(Math.max(1, Math.min(delay, lapse - at)))
-            delay = Math.min(delay * 2, HELD_MAX_DELAY)
-          }
+        const others = new Map<string, number>()
+        const at = yield* now
+        for (const o of yield* store.claim({ numbers, owner, now: at, until: at + lease })) {
+          if (o._tag === "Claimed") {
+            claimed.set(o.number, o.current)
+            held.add(o.number)
+          } else others.set(o.number, o.until)
         }
-        return claimed
+        return { claimed, others }
       })
 
     const plan = (numbers: ReadonlyArray<string>, forceCheck: boolean) =>
       Effect.gen(function*() {
-        const result: Plan = { fresh: new Map(), send: new Map(), deferred: new Map(), release: [] }
+        const result: Plan = { fresh: new Map(), send: new Map(), deferred: new Map(), release: [], held: new Map() }
         yield* settle
         if (numbers.length === 0) return result
         const known = yield* store.lookup(numbers)
@@ -219,10 +215,12 @@ export const make = (options: StoreCheckOptions) =>
           for (const n of candidates) result.deferred.set(n, { reason, previous: known.get(n)?.result ?? null })
           return result
         }
-        const claimed = yield* claimAll(candidates)
+        const { claimed, others } = yield* claimOnce(candidates)
+        for (const [n, until] of others) result.held.set(n, until)
         const at = yield* now
         const due: Array<string> = []
         for (const n of candidates) {
+          if (others.has(n)) continue
           const current = claimed.get(n) ?? null
           // Another run may have written it between our lookup and our claim.
           if (StoreRules.isFresh(current, at, maxAge, forceCheck)) {
