@@ -172,8 +172,10 @@ describe("a wait the transport gave up on", () => {
           return n === 1 ? { status: "processing" } : { status: "valid", wa_id: digits(input) }
         }, { version: "2.41.3" })
       })
-      const results = yield* collect(scripted, Check.checkStream(numbers(3)))
+      const stats = new Check.CheckStats()
+      const results = yield* collect(scripted, Check.checkStream(numbers(3), { stats }))
       expect(results.map((r) => r._tag)).toEqual(["WhatsAppUser", "WhatsAppUser", "WhatsAppUser"])
+      expect(stats.retriedErrors).toEqual({ TransportError: 1 })
       const bodies = scripted.checkBodies().map((b) => [(b as { blocking?: string }).blocking, b.contacts.length])
       expect(bodies).toEqual([["wait", 3], ["no_wait", 3], ["no_wait", 3]])
     }))

@@ -111,7 +111,8 @@ export const resolveInputs = (
       const initial = blocking === "wait"
         // The server started the lookups before the timeout: `no_wait` collects what is done and
         // the recipe polls the rest.
-        ? Effect.catchIf(send(inputs, "wait", forceCheck), isTimeout, () => send(inputs, "no_wait", false))
+        // It is a retry of a transient failure, in another form: counted and told as one.
+        ? Effect.catchIf(send(inputs, "wait", forceCheck), isTimeout, (error) => Effect.andThen(onRetry(error, 0), send(inputs, "no_wait", false)))
         : send(inputs, blocking, forceCheck)
       return Effect.andThen(initial, stillProcessing)
     })
