@@ -38,7 +38,7 @@ export type ExitCode = typeof ExitCode[keyof typeof ExitCode]
 /** What each code means, as `--help` and the README list them (the only copy of this text). */
 const MEANING: ReadonlyArray<readonly [ExitCode, string]> = [
   [ExitCode.Success, "success (invalid or failed contacts are data, not errors)"],
-  [ExitCode.Usage, "usage or input error (nothing was sent)"],
+  [ExitCode.Usage, "usage or input error"],
   [ExitCode.Auth, "authentication error (access denied, password change required, a weak --new-password)"],
   [ExitCode.Api, "API or transport error after retries"],
   [ExitCode.Processing, "some contacts still processing at the deadline (their records are written)"],

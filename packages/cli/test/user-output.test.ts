@@ -182,6 +182,8 @@ describe("summaries and help read as a careful tool's", () => {
     const help = await waBin(["--help"])
     const table = help.stdout.slice(help.stdout.indexOf("SUBCOMMANDS"))
     expect(table).not.toContain("Exit codes: 0 done")
+    // The exit codes, written once (ExitCode.ts), defects included.
+    expect(help.stdout).toMatch(/^ {2}70 internal error/m)
     expect((await waBin(["block", "--help"])).stdout).toContain("Print nothing on success")
     const insecure = await waBin(["blocklist", "--insecure"], { env: { WA_BASE_URL: "https://127.0.0.1:1", WA_TOKEN: TOKEN, WA_TIMEOUT: "200" } })
     expect(insecure.stderr).toMatch(/^warning: /m)

@@ -168,7 +168,7 @@ export type GroupSeam<T, E2, R2> = (
 export const checkWithSeam = <T, O, E, R, E2 = never, R2 = never>(
   source: Stream.Stream<T, E, R>,
   inputOf: (item: T) => string,
-  output: (result: CheckResult, item: T) => O,
+  output: ((result: CheckResult, item: T) => O) | undefined,
   options: CheckStreamOptions,
   seam?: GroupSeam<T, E2, R2>
 ): Stream.Stream<O, ContactsError | E | E2, Transport | R | R2> =>
@@ -196,7 +196,9 @@ export const checkWithSeam = <T, O, E, R, E2 = never, R2 = never>(
       // After the ordered mapEffect every earlier group is answered, so duplicates of earlier
       // numbers find their answer here.
       const results = group.map((p) => toResult(p, answersByKey.get(p.key), fallback))
-      return Effect.as(counted(options.stats, results), results.map((result, i) => output(result, group[i]!.item)))
+      // Without `output` the items are the inputs and the results go out as they are (O = CheckResult).
+      const out = output === undefined ? (results as unknown as ReadonlyArray<O>) : results.map((result, i) => output(result, group[i]!.item))
+      return Effect.as(counted(options.stats, results), out)
     }
 
     return source.pipe(
@@ -224,7 +226,7 @@ export const checkStream = <E = never, R = never>(
   inputs: Stream.Stream<string, E, R> | Iterable<string>,
   options: CheckStreamOptions = {}
 ): Stream.Stream<CheckResult, ContactsError | E, Transport | R> =>
-  checkWithSeam(streamOf(inputs), (input: string) => input, (result) => result, options).pipe(Stream.withSpan("checkStream"))
+  checkWithSeam<string, CheckResult, E, R>(streamOf(inputs), (input) => input, undefined, options).pipe(Stream.withSpan("checkStream"))
 
 /**
  * {@link checkStream} with a payload of the caller's carried alongside each input: each result

@@ -67,13 +67,15 @@ const capped = (millis: number, cap: number): number => Math.min(Math.round(mill
 export const retrySchedule = (
   idempotency: Idempotency,
   options: RetryOptions = {},
-  onRetry?: (error: ContactsError, delayMillis: number) => Effect.Effect<void>
+  onRetry?: (error: ContactsError, delayMillis: number) => Effect.Effect<void>,
+  /** Transient failures the caller handles itself: not retried here. */
+  except?: (error: ContactsError) => boolean
 ) => {
   const maxDelay = Math.round(Duration.toMillis(Duration.fromInputUnsafe(options.maxDelay ?? "10 seconds")))
   return Schedule.exponential(options.baseDelay ?? "250 millis").pipe(
     Schedule.jittered,
     Schedule.setInputType<ContactsError>(),
-    Schedule.while(({ input }) => isTransient(input, idempotency)),
+    Schedule.while(({ input }) => isTransient(input, idempotency) && except?.(input) !== true),
     Schedule.upTo({ times: options.times ?? 5 }),
     // Last, so that it runs only for retries that happen (a halted schedule never reaches it).
     Schedule.modifyDelay(({ duration, input }) => {

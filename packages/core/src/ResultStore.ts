@@ -161,7 +161,8 @@ export type Change = typeof Change.Type
 
 /**
  * One row of a number's history: written with a result whenever it differs from the previous one
- * (`change` is not `unchanged`). `previous` is the result it replaced (`null` for `new`).
+ * (the core writes none for `unchanged`, nor for `new`: a first result is the current row itself).
+ * `previous` is the result it replaced (`null` for `new`).
  * Row shape: `number`, `change`, `checked_at` plus `previous` and `current` as JSON text (the
  * encoded `StoredResult`), so history survives later schema changes of the current table.
  */

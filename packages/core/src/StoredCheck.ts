@@ -184,19 +184,30 @@ export const checkPairedThroughStore = <P, E = never, R = never>(
     const cells = inputs.pipe(Stream.map(([input, payload]): Cell<P> => ({ input, payload, note: undefined })))
     // The check counts a deferred input's placeholder as failed: count it as what it is (not
     // sent); and a run answered only from the store reads with the stored semantics.
-    const recount = ([out]: readonly [StoredCheckResult, P]) => {
-      const stats = options.stats
-      if (stats === undefined) return Effect.void
-      if (out._tag === "Deferred") {
-        return Ref.update(stats.ref, (c) => ({ ...c, byStatus: { ...c.byStatus, failed: c.byStatus.failed - 1 } }))
+    const stats = options.stats
+    const recount = <A extends ReadonlyArray<readonly [StoredCheckResult, P]>>(outs: A) => {
+      let deferredHere = 0
+      let semantics: Semantics | undefined
+      for (const [out] of outs) {
+        if (out._tag === "Deferred") deferredHere++
+        else if (semantics === undefined && out.store._tag === "Stored") semantics = out.semantics
       }
-      if (out.store._tag === "Stored") {
-        return Ref.update(stats.ref, (c) => (c.semantics === undefined ? { ...c, semantics: out.semantics } : c))
-      }
-      return Effect.void
+      if (stats === undefined || (deferredHere === 0 && semantics === undefined)) return Effect.succeed(outs)
+      return Effect.as(
+        Ref.update(stats.ref, (c) => ({
+          ...c,
+          byStatus: { ...c.byStatus, failed: c.byStatus.failed - deferredHere },
+          semantics: c.semantics ?? semantics
+        })),
+        outs
+      )
     }
-    return checkWithSeam(cells, (cell) => cell.input, output, { ...options, beforeResend: (pending) => gate.allowResend(pending.length) }, seam).pipe(
-      Stream.tap(recount),
+    // Re-sends go through the caller's own hook first, then the budget (which charges them).
+    const own = options.beforeResend
+    const beforeResend = (pending: ReadonlyArray<string>) =>
+      own === undefined ? gate.allowResend(pending.length) : Effect.flatMap(own(pending), (n) => gate.allowResend(Math.min(n, pending.length)))
+    return checkWithSeam(cells, (cell) => cell.input, output, { ...options, beforeResend }, seam).pipe(
+      Stream.mapArrayEffect(recount),
       Stream.updateService(Transport, gate.meter),
       Stream.ensuring(gate.settle.pipe(Effect.ignore))
     )

@@ -82,8 +82,9 @@ describe("fresh and due", () => {
         ["wa_id_changed", "valid"],
         ["unchanged", "invalid"]
       ])
-      expect(state.history.filter((h) => h.number === "+16315550000").map((h) => h.change)).toEqual(["new", "newly_invalid"])
-      expect(state.history.filter((h) => h.number === "+16315550001").map((h) => h.change)).toEqual(["new"])
+      expect(state.history.filter((h) => h.number === "+16315550000").map((h) => [h.change, h.previous?.status, h.current.status])).toEqual([["newly_invalid", "valid", "invalid"]])
+      // Only changes are history: an unchanged re-check and a first result add no row.
+      expect(state.history.filter((h) => h.number === "+16315550001")).toEqual([])
     }))
 
   it.effect("forceCheck ignores freshness", () =>

@@ -7,7 +7,7 @@
  * @since 0.1.0
  */
 import { Check, Config, Version } from "@wa-contacts/core"
-import { Cause, Console, Effect, Exit as EffectExit, Option, Stream } from "effect"
+import { Cause, Console, type Duration, Effect, Exit as EffectExit, Option, Stream } from "effect"
 import * as Connection from "../Connection.ts"
 import { toExit } from "../ErrorMessage.ts"
 import { Exit, ExitCode, usage } from "../ExitCode.ts"
@@ -34,7 +34,7 @@ export interface CheckInput extends Connection.ConnectionOptions, StoreCheckInpu
   readonly batchSize: Option.Option<number>
   readonly concurrency: Option.Option<number>
   readonly rate: Option.Option<number>
-  readonly maxWait: Option.Option<import("effect").Duration.Duration>
+  readonly maxWait: Option.Option<Duration.Duration>
   readonly format: Option.Option<Output.Format>
   readonly output: Option.Option<string>
   readonly force: boolean

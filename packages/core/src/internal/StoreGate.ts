@@ -263,7 +263,8 @@ export const make = (options: StoreCheckOptions) =>
           results.push({
             number,
             result: stored,
-            history: change === "unchanged" ? undefined : { number, change, checked_at: at, previous, current: stored }
+            // The history holds changes: a first result is the current row itself, not a change.
+            history: change === "unchanged" || change === "new" ? undefined : { number, change, checked_at: at, previous, current: stored }
           })
         }
         if (results.length > 0 || release.length > 0) yield* store.write({ owner, results, release, at })
