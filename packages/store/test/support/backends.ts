@@ -4,15 +4,14 @@
  * (the SQLite file, or the PostgreSQL schema with `DROP SCHEMA … CASCADE`).
  */
 import { ResultStore } from "@wa-contacts/core"
-import * as PgClient from "@effect/sql-pg/PgClient"
-import { Effect, Layer, Redacted } from "effect"
+import { Effect, Layer } from "effect"
 import type * as SqlClient from "effect/sql/SqlClient"
 import { describe, it } from "vitest"
 import { mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { Store } from "../../src/index.ts"
-import { findPostgres, freshSchema, withSchema } from "./postgres.ts"
+import { dropSchema, findPostgres, freshSchema, withSchema } from "./postgres.ts"
 
 export interface Backend {
   readonly name: string
@@ -40,12 +39,6 @@ const sqlite: Backend = {
   }
 }
 
-const dropSchema = (url: string, schema: string) =>
-  Effect.gen(function*() {
-    const sql = yield* PgClient.PgClient
-    yield* sql`DROP SCHEMA IF EXISTS ${sql(schema)} CASCADE`
-  }).pipe(Effect.provide(PgClient.layer({ url: Redacted.make(url), maxConnections: 1 })), Effect.orDie)
-
 const pg = await findPostgres()
 
 const postgres: Backend = {
@@ -54,7 +47,7 @@ const postgres: Backend = {
   fresh: () => {
     if (!pg.available) throw new Error(pg.reason)
     const schema = freshSchema()
-    return { location: withSchema(pg.url, schema), remove: dropSchema(pg.url, schema) }
+    return { location: withSchema(pg.url, schema), remove: Effect.promise(() => dropSchema(pg.url, schema)) }
   }
 }
 

@@ -102,6 +102,16 @@ let schemas = 0
 /** A new schema name for one test, unique across processes. */
 export const freshSchema = (): string => `wa_test_${process.pid}_${Date.now().toString(36)}_${++schemas}`
 
+/** Drops `schema` (and everything in it) on the server at `url`: call it when a test is done. */
+export const dropSchema = async (url: string, schema: string): Promise<void> => {
+  const { Effect, Redacted } = await import("effect")
+  const PgClient = await import("@effect/sql-pg/PgClient")
+  await Effect.runPromise(Effect.gen(function*() {
+    const sql = yield* PgClient.PgClient
+    yield* sql`DROP SCHEMA IF EXISTS ${sql(schema)} CASCADE`
+  }).pipe(Effect.provide(PgClient.layer({ url: Redacted.make(url), maxConnections: 1 })), Effect.orDie))
+}
+
 /** `url` with `?schema=` set (replacing any). */
 export const withSchema = (url: string, schema: string): string => {
   const u = new URL(url)
