@@ -32,7 +32,7 @@ export interface InputOptions {
   readonly file?: string | undefined
   /** Read this CSV column (a header name, or a 1-based index) instead of whole lines. */
   readonly column?: string | undefined
-  /** The CSV delimiter (default: detected from the first line among `,`, `;` and tab). */
+  /** `--delimiter` as given: one character or `tab` (default: detected from the first line among `,`, `;` and tab). */
   readonly delimiter?: string | undefined
 }
 
@@ -218,6 +218,10 @@ export const open = (
       }
     }
     if (numbers.length > 0) return yield* usage("give numbers as arguments or with --file, not both")
+    const given = options.delimiter === undefined ? undefined : parseDelimiter(options.delimiter)
+    if (options.delimiter !== undefined && given === undefined) {
+      return yield* usage(`--delimiter ${JSON.stringify(options.delimiter)}: give one character, or tab`)
+    }
     const label = file === "-" ? "stdin" : file
     const fs = yield* FileSystem.FileSystem
     const stdio = yield* Stdio.Stdio
@@ -254,7 +258,7 @@ export const open = (
       )
     }
     const all = Stream.concat(Stream.fromIterable(head), rest)
-    let delimiter = options.delimiter
+    let delimiter = given
     if (column !== undefined && delimiter === undefined) {
       const text = new TextDecoder().decode(first)
       delimiter = /\.tsv$/i.test(file) ? "\t" : detectDelimiter(text.split(/\r?\n/, 1)[0] ?? "")

@@ -17,6 +17,7 @@
  */
 import { Effect, FileSystem, Scope, Stdio, Stream } from "effect"
 import { Csv, JsonArray, Ndjson } from "effect/encoding"
+import { dirname } from "node:path"
 import { type Exit, usage } from "./ExitCode.ts"
 import { codeOf, OutputError, words } from "./Files.ts"
 import { Tty } from "./Tty.ts"
@@ -159,6 +160,14 @@ export const open = (options: OpenOptions): Effect.Effect<Target, Exit, FileSyst
     if (isStdout(path)) return yield* stdoutTarget
     const fs = yield* FileSystem.FileSystem
     const info = yield* fs.stat(path).pipe(Effect.option)
+    if (info._tag === "None") {
+      // Said now, not after the first results were checked: the folder must exist.
+      const folder = dirname(path)
+      const parent = yield* fs.stat(folder).pipe(Effect.option)
+      if (parent._tag === "None" || parent.value.type !== "Directory") {
+        return yield* usage(`--output ${path}: the folder ${folder} does not exist`)
+      }
+    }
     if (info._tag === "Some") {
       if (info.value.type === "Directory") return yield* usage(`--output ${path}: it is a directory`)
       const size = Number(info.value.size)

@@ -13,9 +13,9 @@ const inputs = (ndjson: string) => ndjson.split("\n").filter((l) => l !== "").ma
 describe("check on an in-memory file system", () => {
   it("reads --file and writes --output through FileSystem (lines numbered, blank lines skipped)", async () => {
     const files = new Map([["/in/numbers.txt", new TextEncoder().encode("+16315551000\n\n+16315551002\r\n+16315551004")]])
-    const run = await wa(["check", "--mock", "--latency", "0", "--file", "/in/numbers.txt", "--output", "/out/r.ndjson", "-q"], { fileSystem: memoryFileSystem(files) })
+    const run = await wa(["check", "--mock", "--latency", "0", "--file", "/in/numbers.txt", "--output", "/in/r.ndjson", "-q"], { fileSystem: memoryFileSystem(files) })
     expect(run.code, run.stderr).toBe(0)
-    const records = text(files, "/out/r.ndjson").split("\n").filter((l) => l !== "").map((l) => JSON.parse(l) as Record<string, unknown>)
+    const records = text(files, "/in/r.ndjson").split("\n").filter((l) => l !== "").map((l) => JSON.parse(l) as Record<string, unknown>)
     expect(records.map((r) => [r["input"], r["line"], r["status"]])).toEqual([
       ["+16315551000", 1, "valid"],
       ["+16315551002", 3, "invalid"],

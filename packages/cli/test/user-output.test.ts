@@ -123,6 +123,14 @@ describe("an existing --output file is never shortened by a failed run", () => {
     expect(fs.existsSync(fresh)).toBe(false)
   }, 60_000)
 
+  it("an --output in a folder that does not exist is refused before anything is checked", async () => {
+    const out = path.join(tmp(), "missing", "r.ndjson")
+    const run = await waBin(["check", "--mock", "--latency", "0", "+16315551000", "--output", out])
+    expect(run.code).toBe(1)
+    expect(run.stderr).toContain("does not exist")
+    expect(run.stderr).not.toContain("checked")
+  })
+
   it("--force replaces the file once results come; --output - is stdout", async () => {
     const d = tmp()
     const out = path.join(d, "keep.ndjson")

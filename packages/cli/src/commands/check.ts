@@ -8,7 +8,7 @@ import { Effect, Schema } from "effect"
 import { Argument, Command, Flag } from "effect/cli"
 import { connectionFlags } from "../Connection.ts"
 import { budgetFlags, maxAgeFlag, storeFlag } from "./store.ts"
-import { atLeast, durationFlag, forceFlag, formatFlag, outputFlag, quietFlag } from "./shared.ts"
+import { atLeast, durationFlag, forceFlag, formatFlag, inputFlags, outputFlag, quietFlag } from "./shared.ts"
 
 /** The `check` command. */
 export const check = Command.make(
@@ -18,19 +18,7 @@ export const check = Command.make(
       Argument.withDescription("Phone numbers to check, in any dialable format (+1 631 555 1001)"),
       Argument.variadic()
     ),
-    file: Flag.String("file").pipe(
-      Flag.withAlias("f"),
-      Flag.withDescription("Read numbers from this file, one per line (- for stdin)"),
-      Flag.optional
-    ),
-    column: Flag.String("column").pipe(
-      Flag.withDescription("Read the file as CSV and take this column: a header name, or a 1-based index"),
-      Flag.optional
-    ),
-    delimiter: Flag.String("delimiter").pipe(
-      Flag.withDescription("With --column: the CSV delimiter, one character or tab (default: detected among , ; and tab)"),
-      Flag.optional
-    ),
+    ...inputFlags,
     wait: Flag.Boolean("wait").pipe(
       Flag.withDescription(
         "The server answers when every lookup is done (blocking: wait, the default for lists); --no-wait: it answers at once and the client re-sends what is still processing"

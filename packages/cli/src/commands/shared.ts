@@ -22,6 +22,23 @@ export const outputFlag = Flag.String("output").pipe(
   Flag.optional
 )
 
+/** Where numbers come from besides arguments: `--file` (one per line, `-` for stdin), a CSV column. */
+export const inputFlags = {
+  file: Flag.String("file").pipe(
+    Flag.withAlias("f"),
+    Flag.withDescription("Read numbers from this file, one per line (- for stdin)"),
+    Flag.optional
+  ),
+  column: Flag.String("column").pipe(
+    Flag.withDescription("Read the file as CSV and take this column: a header name, or a 1-based index"),
+    Flag.optional
+  ),
+  delimiter: Flag.String("delimiter").pipe(
+    Flag.withDescription("With --column: the CSV delimiter, one character or tab (default: detected among , ; and tab)"),
+    Flag.optional
+  )
+} as const
+
 /** `--force`: replace a non-empty `--output` file. */
 export const forceFlag = Flag.Boolean("force").pipe(
   Flag.withDescription("Replace a non-empty --output file (it is replaced only once the first record is ready)"),

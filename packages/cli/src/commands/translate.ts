@@ -6,26 +6,14 @@
  */
 import { Config, Effect } from "effect"
 import { Argument, Command, Flag } from "effect/cli"
-import { forceFlag, formatFlag, outputFlag } from "./shared.ts"
+import { forceFlag, formatFlag, inputFlags, outputFlag } from "./shared.ts"
 
 /** The `translate` command. */
 export const translate = Command.make(
   "translate",
   {
     numbers: Argument.String("number").pipe(Argument.withDescription("Phone numbers, in any dialable format"), Argument.variadic()),
-    file: Flag.String("file").pipe(
-      Flag.withAlias("f"),
-      Flag.withDescription("Read numbers from this file, one per line (- for stdin)"),
-      Flag.optional
-    ),
-    column: Flag.String("column").pipe(
-      Flag.withDescription("Read the file as CSV and take this column: a header name, or a 1-based index"),
-      Flag.optional
-    ),
-    delimiter: Flag.String("delimiter").pipe(
-      Flag.withDescription("With --column: the CSV delimiter, one character or tab (default: detected among , ; and tab)"),
-      Flag.optional
-    ),
+    ...inputFlags,
     registered: Flag.String("registered").pipe(
       Flag.withDescription("The number the server is registered with, e.g. +919876543210 (env WA_REGISTERED)"),
       Flag.withFallbackConfig(Config.String("WA_REGISTERED"))

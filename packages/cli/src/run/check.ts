@@ -53,9 +53,6 @@ export const run = Effect.fnUntraced(function*(input: CheckInput) {
   if (input.resume && !Resume.canResume(format)) {
     return yield* usage(`--resume needs --format ndjson or csv (not ${format}): only those can be appended to`)
   }
-  const delimiter = Option.getOrUndefined(input.delimiter)
-  const parsedDelimiter = delimiter === undefined ? undefined : Input.parseDelimiter(delimiter)
-  if (delimiter !== undefined && parsedDelimiter === undefined) return yield* usage(`--delimiter ${JSON.stringify(delimiter)}: give one character, or tab`)
   yield* Connection.validate(input)
   const through = throughStore(input)
   if (through instanceof Exit) return yield* through
@@ -65,7 +62,7 @@ export const run = Effect.fnUntraced(function*(input: CheckInput) {
       numbers: input.numbers,
       file: Option.getOrUndefined(input.file),
       column: Option.getOrUndefined(input.column),
-      delimiter: parsedDelimiter
+      delimiter: Option.getOrUndefined(input.delimiter)
     })
     const done = input.resume && outputPath !== undefined ? yield* Resume.load(outputPath, format) : undefined
     const target = yield* Output.open({

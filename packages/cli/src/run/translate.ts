@@ -44,15 +44,12 @@ export const run = Effect.fnUntraced(function*(input: {
       "give it with + and the country code, e.g. +919876543210"
     )
   }
-  const delimiter = Option.getOrUndefined(input.delimiter)
-  const parsedDelimiter = delimiter === undefined ? undefined : Input.parseDelimiter(delimiter)
-  if (delimiter !== undefined && parsedDelimiter === undefined) return yield* usage(`--delimiter ${JSON.stringify(delimiter)}: give one character, or tab`)
   yield* Effect.scoped(Effect.gen(function*() {
     const source = yield* Input.open({
       numbers: input.numbers,
       file: Option.getOrUndefined(input.file),
       column: Option.getOrUndefined(input.column),
-      delimiter: parsedDelimiter
+      delimiter: Option.getOrUndefined(input.delimiter)
     })
     const tty = yield* Tty
     const path = Option.getOrUndefined(input.output)

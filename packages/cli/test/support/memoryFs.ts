@@ -1,15 +1,16 @@
 /**
  * An in-memory `FileSystem` for in-process CLI tests: files are byte arrays in a `Map`. Enough of
  * the service for the CLI's reader, writer and `--resume` (stat, exists, stream, open for writing
- * or appending, truncate); everything else fails as a missing file would.
+ * or appending, truncate); folders are the root and the prefixes of files' paths; everything else
+ * fails as a missing file would.
  */
 import { ByteSize, Effect, FileSystem, Option, PlatformError, Stream } from "effect"
 
 const notFound = (method: string, path: string) =>
   PlatformError.systemError({ _tag: "NotFound", module: "FileSystem", method, pathOrDescriptor: path, description: "no such file" })
 
-const info = (size: number): FileSystem.File.Info => ({
-  type: "File",
+const info = (size: number, type: FileSystem.File.Type = "File"): FileSystem.File.Info => ({
+  type,
   mtime: Option.none(),
   atime: Option.none(),
   birthtime: Option.none(),
@@ -31,7 +32,10 @@ export const memoryFileSystem = (files: Map<string, Uint8Array>): FileSystem.Fil
     exists: (path) => Effect.succeed(files.has(path)),
     stat: (path) => {
       const bytes = files.get(path)
-      return bytes === undefined ? Effect.fail(notFound("stat", path)) : Effect.succeed(info(bytes.byteLength))
+      if (bytes !== undefined) return Effect.succeed(info(bytes.byteLength))
+      // A folder is the root or any prefix of a file's path.
+      const folder = path === "/" || [...files.keys()].some((f) => f.startsWith(path.endsWith("/") ? path : `${path}/`))
+      return folder ? Effect.succeed(info(0, "Directory")) : Effect.fail(notFound("stat", path))
     },
     stream: (path, options) => {
       const bytes = files.get(path)
