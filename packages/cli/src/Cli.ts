@@ -14,6 +14,8 @@ import { check } from "./commands/check.ts"
 import { identity } from "./commands/identity.ts"
 import { mock } from "./commands/mock.ts"
 import { report } from "./commands/report.ts"
+import { revalidate } from "./commands/revalidate.ts"
+import { store } from "./commands/store.ts"
 import { translate } from "./commands/translate.ts"
 import { unblock } from "./commands/unblock.ts"
 import { defect } from "./ErrorMessage.ts"
@@ -28,7 +30,7 @@ export const root = Command.make("wa-contacts").pipe(
       "--new-password / WA_NEW_PASSWORD), or add --mock to use the built-in simulator. Numbers without + are read by the " +
       "server in its own country: give --registered / WA_REGISTERED to translate and lint them locally.\n\n" + EXIT_CODES_HELP
   ),
-  Command.withSubcommands([check, translate, block, unblock, blocklist, report, identity, mock])
+  Command.withSubcommands([check, revalidate, store, translate, block, unblock, blocklist, report, identity, mock])
 )
 
 /** One line for a parser error: its first line, and a "did you mean" folded into it. */
@@ -56,7 +58,7 @@ const presenter = CliOutput.layerPresenter({
         if (event.reason === "Requested") return CliOutput.defaultPresenter.present(event)
         return Console.error(
           event.commandPath.length <= 1
-            ? `error: no command given\n${hintFor(event.commandPath)} (commands: check, translate, block, unblock, blocklist, report, identity, mock)`
+            ? `error: no command given\n${hintFor(event.commandPath)} (commands: check, revalidate, store, translate, block, unblock, blocklist, report, identity, mock)`
             : `error: '${event.commandPath.join(" ")}' needs a subcommand\n${hintFor(event.commandPath)}`
         )
       case "InvalidInvocation": {
