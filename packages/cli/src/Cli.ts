@@ -35,7 +35,12 @@ export const root = Command.make("wa-contacts").pipe(
 const oneLine = (message: string): string => {
   const repeated = /Invalid value for flag (\S+): "(\d+) occurrences"\. Expected: at most 1 value/.exec(message)
   if (repeated !== null) return `${repeated[1]} was given ${repeated[2]} times: give it once`
-  const lines = message.replace(/Expected: Schema validation failed: /g, "expected ").split("\n").map((l) => l.trim()).filter((l) => l !== "")
+  // The schema's own message already says "expected …": keep one "expected", after a colon.
+  const lines = message
+    .replace(/\.\s*Expected: Schema validation failed: (?:expected )?/g, ": expected ")
+    .replace(/\.\s*Expected a string representing a finite number/g, ": expected a number")
+    .replace(/\.\s*Expected an integer/g, ": expected a whole number")
+    .split("\n").map((l) => l.trim()).filter((l) => l !== "")
   const suggestion = lines.findIndex((l) => /^did you mean/i.test(l))
   if (suggestion < 0) return lines.join(" ")
   const head = lines.slice(0, suggestion).join(" ")
