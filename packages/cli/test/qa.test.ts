@@ -3,11 +3,15 @@
  * BUILT bin as a real process, as a user types it.
  */
 import { describe, expect, it } from "vitest"
-import { built, waBin } from "./support/bin.ts"
+import * as fs from "node:fs"
+import * as os from "node:os"
+import * as path from "node:path"
+import { built, spawnBin, usNumbers, waBin } from "./support/bin.ts"
 
 if (!built()) throw new Error("the CLI is not built: run `pnpm --filter @wa-contacts/cli build` (the root test script builds first)")
 
 const mock = ["--mock", "--latency", "0"]
+const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), "wa-cli-qa-"))
 
 describe("a bad flag value is said once, in plain words", () => {
   it.each([
@@ -34,5 +38,40 @@ describe("a bad flag value is said once, in plain words", () => {
     expect(run.stdout).toBe("")
     expect(run.stderr).toContain(said)
     expect(run.stderr).not.toContain("string representing")
+  })
+})
+
+describe("the summary claims no semantics before the server has answered", () => {
+  it("a run interrupted before any answer: exit 130, no 'semantics: unknown' line", async () => {
+    const d = tmp()
+    fs.writeFileSync(path.join(d, "in.txt"), usNumbers(50).join("\n") + "\n")
+    // Lookups take 30 s: the answer cannot come before the interrupt.
+    const { child, done } = spawnBin(["check", "--mock", "--latency", "30000", "--file", "in.txt", "-o", "out.ndjson"], { cwd: d })
+    await new Promise((r) => setTimeout(r, 1500))
+    child.kill("SIGINT")
+    const run = await done
+    expect(run.code).toBe(130)
+    expect(run.stderr).toContain("0 checked")
+    expect(run.stderr).not.toContain("semantics")
+  }, 30_000)
+
+  it("--resume with every input already in the output: nothing sent, no semantics claimed", async () => {
+    const d = tmp()
+    fs.writeFileSync(path.join(d, "in.txt"), "+16315551000\n+16315551001\n")
+    const args = ["check", ...mock, "--file", "in.txt", "-o", "out.ndjson"]
+    expect((await waBin(args, { cwd: d })).code).toBe(0)
+    const again = await waBin([...args, "--resume"], { cwd: d })
+    expect(again.code).toBe(0)
+    expect(again.stderr).toContain("2 skipped (already in the output)")
+    expect(again.stderr).not.toContain("semantics")
+  })
+
+  it("--api-version given: the summary names its semantics even before any answer", async () => {
+    const d = tmp()
+    fs.writeFileSync(path.join(d, "in.txt"), "+16315551000\n")
+    const args = ["check", ...mock, "--api-version", "2.45.1", "--file", "in.txt", "-o", "out.ndjson"]
+    expect((await waBin(args, { cwd: d })).code).toBe(0)
+    const again = await waBin([...args, "--resume"], { cwd: d })
+    expect(again.stderr).toContain("semantics: repurposed")
   })
 })

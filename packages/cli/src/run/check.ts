@@ -109,7 +109,8 @@ export const run = Effect.fnUntraced(function*(input: CheckInput) {
     )
 
     const startedAt = Date.now()
-    const fallback = Version.resolveSemantics(settings.apiVersion, undefined)
+    // What --api-version says, when given; otherwise only an answer tells the semantics.
+    const fallback = settings.apiVersion === undefined ? undefined : Version.resolveSemantics(settings.apiVersion, undefined)
     const finish = (exit: EffectExit.Exit<void, Errors.ContactsError | Exit | OutputError>) =>
       Effect.gen(function*() {
         progress.done()
