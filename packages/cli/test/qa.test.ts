@@ -75,3 +75,16 @@ describe("the summary claims no semantics before the server has answered", () =>
     expect(again.stderr).toContain("semantics: repurposed")
   })
 })
+
+describe("a UTF-16 file (a spreadsheet's \"Unicode text\") gets a clear answer", () => {
+  it.each([["LE", "utf16le", [0xff, 0xfe]], ["BE", "utf16be", [0xfe, 0xff]]] as const)("UTF-16 %s with a byte-order mark: exit 1, says to save it as UTF-8, nothing checked", async (_, __, bom) => {
+    const d = tmp()
+    const text = Buffer.from("+16315551000\n+16315551001\n", "utf16le")
+    if (bom[0] === 0xfe) text.swap16()
+    fs.writeFileSync(path.join(d, "numbers.txt"), Buffer.concat([Buffer.from(bom), text]))
+    const run = await waBin(["check", ...mock, "--file", "numbers.txt"], { cwd: d })
+    expect(run.code).toBe(1)
+    expect(run.stdout).toBe("")
+    expect(run.stderr).toContain("numbers.txt is UTF-16 text: save it as UTF-8")
+  })
+})
