@@ -88,3 +88,33 @@ describe("a UTF-16 file (a spreadsheet's \"Unicode text\") gets a clear answer",
     expect(run.stderr).toContain("numbers.txt is UTF-16 text: save it as UTF-8")
   })
 })
+
+describe("--output is never the --file being read", () => {
+  const big = () => {
+    const d = tmp()
+    const text = usNumbers(20_000).join("\n") + "\n"
+    fs.writeFileSync(path.join(d, "list.txt"), text)
+    return { d, text }
+  }
+
+  it("check --file list.txt -o list.txt --force: exit 1, nothing checked, the list intact", async () => {
+    const { d, text } = big()
+    const run = await waBin(["check", "--mock", "--all-users", "--latency", "0", "--file", "list.txt", "-o", "list.txt", "--force"], { cwd: d })
+    expect(run.code).toBe(1)
+    expect(run.stdout).toBe("")
+    expect(run.stderr).toContain("--output list.txt is the --file being read")
+    expect(fs.readFileSync(path.join(d, "list.txt"), "utf8")).toBe(text)
+  })
+
+  it("the same file under another name (./list.txt, a symlink) is recognised; translate too", async () => {
+    const { d, text } = big()
+    fs.symlinkSync(path.join(d, "list.txt"), path.join(d, "link.ndjson"))
+    const check = await waBin(["check", ...mock, "--file", "list.txt", "-o", "link.ndjson", "--force"], { cwd: d })
+    expect(check.code).toBe(1)
+    expect(check.stderr).toContain("is the --file being read")
+    const translate = await waBin(["translate", "--registered", "+16315550000", "--file", "./list.txt", "-o", "list.txt", "--force"], { cwd: d })
+    expect(translate.code).toBe(1)
+    expect(translate.stderr).toContain("is the --file being read")
+    expect(fs.readFileSync(path.join(d, "list.txt"), "utf8")).toBe(text)
+  })
+})

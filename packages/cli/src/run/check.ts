@@ -66,7 +66,8 @@ export const run = Effect.fnUntraced(function*(input: CheckInput) {
       path: outputPath,
       append: done !== undefined,
       force: input.force,
-      overwriteHint: Resume.canResume(format) ? "or --resume to continue it" : undefined
+      overwriteHint: Resume.canResume(format) ? "or --resume to continue it" : undefined,
+      input: Option.getOrUndefined(input.file)
     })
 
     const progress = !input.quiet && tty.stderr && source.streamed ? Progress.bar() : Progress.silent
