@@ -53,6 +53,9 @@ describe("the summary claims no semantics before the server has answered", () =>
     expect(run.code).toBe(130)
     expect(run.stderr).toContain("0 checked")
     expect(run.stderr).not.toContain("semantics")
+    // Opened late: no file was created, and the summary does not claim one was written to.
+    expect(fs.existsSync(path.join(d, "out.ndjson"))).toBe(false)
+    expect(run.stderr).toContain("interrupted before the first record: nothing written (out.ndjson left as it was)")
   }, 30_000)
 
   it("--resume with every input already in the output: nothing sent, no semantics claimed", async () => {

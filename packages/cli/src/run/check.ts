@@ -126,7 +126,10 @@ export const run = Effect.fnUntraced(function*(input: CheckInput) {
         }
         const interrupted = EffectExit.isFailure(exit) && Cause.hasInterruptsOnly(exit.cause)
         const ending = interrupted
-          ? `interrupted: ${Progress.count(stats.results)} records written to ${target.label}` +
+          ? (target.written()
+            ? `interrupted: ${Progress.count(stats.results)} records written to ${target.label}`
+            // Opened late: before the first record, an --output file was neither created nor touched.
+            : `interrupted before the first record: nothing written${toFile ? ` (${target.label} left as it was)` : ""}`) +
             (toFile && Resume.canResume(format) ? "; run the same command with --resume to continue" : "")
           : undefined
         for (const line of summaryLines(stats, Date.now() - startedAt, done?.skipped() ?? 0, stats.semantics ?? fallback, ending)) {
