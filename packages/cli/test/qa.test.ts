@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest"
 import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
-import { built, spawnBin, usNumbers, waBin } from "./support/bin.ts"
+import { built, spawnBin, startServer, usNumbers, waBin } from "./support/bin.ts"
 
 if (!built()) throw new Error("the CLI is not built: run `pnpm --filter @wa-contacts/cli build` (the root test script builds first)")
 
@@ -119,5 +119,30 @@ describe("--output is never the --file being read", () => {
     expect(translate.code).toBe(1)
     expect(translate.stderr).toContain("is the --file being read")
     expect(fs.readFileSync(path.join(d, "list.txt"), "utf8")).toBe(text)
+  })
+})
+
+describe("block and report with --mock point to where they can work", () => {
+  it("block --mock: exit 3 (not engaged) with a hint to mock serve and /_simulator/inbound; following it, block succeeds", async () => {
+    const run = await waBin(["block", ...mock, "+16315551000"])
+    expect(run.code).toBe(3)
+    expect(run.stderr).toContain("Not engaged contact")
+    expect(run.stderr).toContain("POST /_simulator/inbound")
+    const report = await waBin(["report", ...mock, "+16315551000"])
+    expect(report.stderr).toContain("POST /_simulator/inbound")
+
+    const server = await startServer(["--token", "tok-qa-engaged-41c2", "--latency", "0"])
+    try {
+      await server.control("inbound", { from: "+16315551000" })
+      const env = { WA_BASE_URL: server.url, WA_TOKEN: "tok-qa-engaged-41c2" }
+      const blocked = await waBin(["block", "+16315551000"], { env })
+      expect(blocked.code, blocked.stderr).toBe(0)
+      // Over HTTP the hint is not about the simulator.
+      const other = await waBin(["block", "+16315551001"], { env })
+      expect(other.code).toBe(3)
+      expect(other.stderr).not.toContain("/_simulator")
+    } finally {
+      await server.stop()
+    }
   })
 })
