@@ -146,3 +146,12 @@ describe("block and report with --mock point to where they can work", () => {
     }
   })
 })
+
+describe("mock serve: a folder given for a file is named as one", () => {
+  it.each(["--journal", "--users"])("mock serve %s <a folder>: exit 1, 'it is a directory'", async (flag) => {
+    const run = await waBin(["mock", "serve", "--port", "0", flag, tmp()])
+    expect(run.code).toBe(1)
+    expect(run.stdout).toBe("")
+    expect(run.stderr).toContain(": it is a directory")
+  })
+})
