@@ -48,6 +48,20 @@ const oneLine = (message: string): string => {
   return options.length === 0 ? head : `${head} (did you mean ${options.join(" or ")}?)`
 }
 
+/**
+ * A value that starts with `-` (`--reason -spam`, `--max-wait -3s`) is read as a flag, so the
+ * parser reports the flag's value as missing (and the "flag" as unknown). Say what happened and
+ * how to write it; `undefined` when that is not what went wrong.
+ */
+const dashedValue = (message: string, argv: ReadonlyArray<string>): string | undefined => {
+  const missing = /^Missing value for flag (--?[\w-]+)/.exec(message)
+  if (missing === null) return undefined
+  const at = argv.indexOf(missing[1]!)
+  const value = at < 0 ? undefined : argv[at + 1]
+  if (value === undefined || !value.startsWith("-")) return undefined
+  return `${missing[1]} ${JSON.stringify(value)}: a value that starts with - is read as a flag; write ${missing[1]}=${value}`
+}
+
 const hintFor = (commandPath: ReadonlyArray<string>): string => `run '${commandPath.join(" ")} --help' for usage`
 
 /**
@@ -66,6 +80,8 @@ const presenter = CliOutput.layerPresenter({
         )
       case "InvalidInvocation": {
         const [first, ...more] = event.errors
+        const dashed = first === undefined ? undefined : dashedValue(first.message, process.argv.slice(2))
+        if (dashed !== undefined) return Console.error(`error: ${dashed}\n${hintFor(event.commandPath)}`)
         const text = first === undefined ? "invalid arguments" : oneLine(first.message)
         return Console.error(`error: ${text}${more.length > 0 ? ` (and ${more.length} more)` : ""}\n${hintFor(event.commandPath)}`)
       }

@@ -155,3 +155,24 @@ describe("mock serve: a folder given for a file is named as one", () => {
     expect(run.stderr).toContain(": it is a directory")
   })
 })
+
+describe("a value that starts with - is explained, not reported as missing", () => {
+  it("block --reason -spam: says to write --reason=-spam (exit 1, stdout empty); written so, it is taken", async () => {
+    const run = await waBin(["block", ...mock, "+16315551000", "--reason", "-spam"])
+    expect(run.code).toBe(1)
+    expect(run.stdout).toBe("")
+    expect(run.stderr).toContain(`--reason "-spam": a value that starts with - is read as a flag; write --reason=-spam`)
+    expect(run.stderr).not.toContain("more)")
+    const written = await waBin(["block", ...mock, "+16315551000", "--reason=-spam"])
+    expect(written.code).toBe(3) // parsed, sent, and refused by the simulator as not engaged
+  })
+
+  it("check --max-wait -3s: the same explanation; a missing value at the end is still 'missing'", async () => {
+    const run = await waBin(["check", ...mock, "--max-wait", "-3s", "+16315551000"])
+    expect(run.code).toBe(1)
+    expect(run.stderr).toContain("write --max-wait=-3s")
+    const missing = await waBin(["check", ...mock, "--max-wait"])
+    expect(missing.code).toBe(1)
+    expect(missing.stderr).toContain("Missing value for flag --max-wait")
+  })
+})
