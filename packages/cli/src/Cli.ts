@@ -17,7 +17,7 @@ import { report } from "./commands/report.ts"
 import { translate } from "./commands/translate.ts"
 import { unblock } from "./commands/unblock.ts"
 import { defect } from "./ErrorMessage.ts"
-import { EXIT_CODES_HELP, Exit, ExitCode } from "./ExitCode.ts"
+import { EXIT_CODES_HELP, Exit, ExitCode, usage } from "./ExitCode.ts"
 import { VERSION } from "./version.ts"
 
 /** The root command. */
@@ -112,7 +112,13 @@ const acknowledgeBrokenPipe = Effect.sync(() => {
 
 /** Run the CLI with these arguments (without `node` and the script); succeeds with the exit code. */
 export const run = (argv: ReadonlyArray<string>): Effect.Effect<ExitCode, never, Command.Environment> =>
-  Effect.andThen(acknowledgeBrokenPipe, Command.runWith(root, { version: VERSION })(argv)).pipe(
+  Effect.andThen(acknowledgeBrokenPipe, Effect.suspend(() =>
+    // The wizard asks questions on a terminal; without one it printed its banner on stdout and
+    // exited 0, as if it had run.
+    argv.includes("--wizard") && process.stdin.isTTY !== true
+      ? Effect.fail(usage("--wizard asks its questions on a terminal, and stdin is not one", "give the flags on the command line instead"))
+      : Command.runWith(root, { version: VERSION })(argv)
+  )).pipe(
     Effect.as<ExitCode>(ExitCode.Success),
     Effect.catch((error): Effect.Effect<ExitCode> => {
       // The presenter has already said what is wrong with the invocation.

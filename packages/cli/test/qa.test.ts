@@ -176,3 +176,12 @@ describe("a value that starts with - is explained, not reported as missing", () 
     expect(missing.stderr).toContain("Missing value for flag --max-wait")
   })
 })
+
+describe("--wizard without a terminal", () => {
+  it("check --wizard with stdin not a terminal: exit 1, stdout empty, says why", async () => {
+    const run = await waBin(["check", "--wizard"])
+    expect(run.code).toBe(1)
+    expect(run.stdout).toBe("")
+    expect(run.stderr).toContain("--wizard asks its questions on a terminal")
+  })
+})
