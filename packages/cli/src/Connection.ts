@@ -205,7 +205,7 @@ export const validate = (options: ConnectionOptions): Effect.Effect<void, Exit> 
       const text = options.apiVersion.value.trim()
       if (!Version.isSemantics(text) && Version.parseVersion(text) === undefined) {
         return yield* usage(
-          `--api-version ${JSON.stringify(options.apiVersion.value)}: not a version (e.g. 2.41.3) nor one of legacy, repurposed, unknown`
+          `--api-version ${JSON.stringify(options.apiVersion.value)} is not a server version (major.minor[.patch], e.g. 2.41.3; or legacy / repurposed / unknown)`
         )
       }
     }

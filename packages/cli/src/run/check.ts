@@ -69,7 +69,8 @@ export const run = Effect.fnUntraced(function*(input: CheckInput) {
       path: outputPath,
       append: done !== undefined,
       force: input.force,
-      overwriteHint: Resume.canResume(format) ? "or --resume to continue it" : undefined
+      overwriteHint: Resume.canResume(format) ? "or --resume to continue it" : undefined,
+      input: Option.getOrUndefined(input.file)
     })
 
     const progress = !input.quiet && tty.stderr && source.streamed ? Progress.bar() : Progress.silent
@@ -114,7 +115,8 @@ export const run = Effect.fnUntraced(function*(input: CheckInput) {
     )
 
     const startedAt = Date.now()
-    const fallback = Version.resolveSemantics(settings.apiVersion, undefined)
+    // What --api-version says, when given; otherwise only an answer tells the semantics.
+    const fallback = settings.apiVersion === undefined ? undefined : Version.resolveSemantics(settings.apiVersion, undefined)
     const finish = <E>(exit: EffectExit.Exit<void, E>) =>
       Effect.gen(function*() {
         progress.done()
@@ -129,7 +131,10 @@ export const run = Effect.fnUntraced(function*(input: CheckInput) {
         }
         const interrupted = EffectExit.isFailure(exit) && Cause.hasInterruptsOnly(exit.cause)
         const ending = interrupted
-          ? `interrupted: ${Progress.count(stats.results)} records written to ${target.label}` +
+          ? (target.written()
+            ? `interrupted: ${Progress.count(stats.results)} records written to ${target.label}`
+            // Opened late: before the first record, an --output file was neither created nor touched.
+            : `interrupted before the first record: nothing written${toFile ? ` (${target.label} left as it was)` : ""}`) +
             (toFile && Resume.canResume(format) ? "; run the same command with --resume to continue" : "")
           : undefined
         for (const line of summaryLines(stats, Date.now() - startedAt, done?.skipped() ?? 0, stats.semantics ?? fallback, ending)) {
