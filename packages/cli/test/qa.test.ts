@@ -6,7 +6,8 @@ import { describe, expect, it } from "vitest"
 import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
-import { built, spawnBin, startServer, usNumbers, waBin } from "./support/bin.ts"
+import { execFileSync, spawn } from "node:child_process"
+import { BIN, built, cleanEnv, spawnBin, startServer, usNumbers, waBin } from "./support/bin.ts"
 
 if (!built()) throw new Error("the CLI is not built: run `pnpm --filter @wa-contacts/cli build` (the root test script builds first)")
 
@@ -183,5 +184,29 @@ describe("--wizard without a terminal", () => {
     expect(run.code).toBe(1)
     expect(run.stdout).toBe("")
     expect(run.stderr).toContain("--wizard asks its questions on a terminal")
+  })
+})
+
+/** A Node older than the package's engines (22.19), when the machine has one beside the toolchain's. */
+const oldNode = ["/usr/bin/node", "/usr/local/bin/node"].find((candidate) => {
+  if (!fs.existsSync(candidate)) return false
+  const [major = 0, minor = 0] = execFileSync(candidate, ["-p", "process.versions.node"], { encoding: "utf8" }).trim().split(".").map(Number)
+  return major >= 18 && (major < 22 || (major === 22 && minor < 19))
+})
+
+describe("an unsupported Node is said in words, not as an internal error", () => {
+  it.skipIf(oldNode === undefined)("over HTTP on Node < 22.19: exit 1, names the Node version needed (was exit 70, 'reading bind')", async () => {
+    const run = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+      const child = spawn(oldNode!, [BIN, "check", "--base-url", "http://127.0.0.1:9", "--token", "t", "+16315551000"], { env: cleanEnv() })
+      let stdout = ""
+      let stderr = ""
+      child.stdout.on("data", (t: Buffer) => (stdout += t.toString()))
+      child.stderr.on("data", (t: Buffer) => (stderr += t.toString()))
+      child.on("close", (code) => resolve({ code, stdout, stderr }))
+    })
+    expect(run.code).toBe(1)
+    expect(run.stdout).toBe("")
+    expect(run.stderr).toContain("connecting to a server needs Node 22.19 or later")
+    expect(run.stderr).not.toContain("internal error")
   })
 })
