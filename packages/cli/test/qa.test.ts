@@ -210,3 +210,32 @@ describe("an unsupported Node is said in words, not as an internal error", () =>
     expect(run.stderr).not.toContain("internal error")
   })
 })
+
+describe("connection failures in words, without raw codes", () => {
+  it("https:// to a plain-http server: says to use http://, no --ca-file advice, no OpenSSL dump; a non-HTTP server: no UND_ERR code", async () => {
+    const server = await startServer(["--token", "tok-qa-tls-7d1e", "--latency", "0"])
+    try {
+      const https = server.url.replace("http://", "https://")
+      const run = await waBin(["check", "--base-url", https, "--token", "tok-qa-tls-7d1e", "-q", "+16315551000"])
+      expect(run.code).toBe(3)
+      expect(run.stderr).toContain("is the server speaking plain http:? then use http://")
+      expect(run.stderr).not.toContain("--ca-file")
+      expect(run.stderr).not.toMatch(/ERR_SSL|openssl|\.c:\d+/)
+    } finally {
+      await server.stop()
+    }
+    // A server that closes the connection on an HTTP request (not an HTTP server at all).
+    const net = await import("node:net")
+    const closer = net.createServer((socket) => socket.destroy())
+    await new Promise<void>((r) => closer.listen(0, "127.0.0.1", r))
+    try {
+      const port = (closer.address() as import("node:net").AddressInfo).port
+      const run = await waBin(["check", "--base-url", `http://127.0.0.1:${port}`, "--token", "t", "-q", "+16315551000"])
+      expect(run.code).toBe(3)
+      expect(run.stderr).toContain("the connection was reset")
+      expect(run.stderr).not.toContain("UND_ERR")
+    } finally {
+      closer.close()
+    }
+  }, 60_000)
+})
