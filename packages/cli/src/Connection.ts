@@ -249,6 +249,15 @@ export const layer = (options: ConnectionOptions): Layer.Layer<Transport.Transpo
         ...(registered === undefined ? {} : { registered })
       }), (error) => `--mock: ${describe(error)}`)
     }
+    // The HTTP client (undici 7) needs what the package's engines say, Node 22.19 or later: an older
+    // Node (npm only warns) crashes inside it as it loads, which read as a bug in wa-contacts.
+    const [major = 0, minor = 0] = process.versions.node.split(".").map(Number)
+    if (major < 22 || (major === 22 && minor < 19)) {
+      return yield* usage(
+        `connecting to a server needs Node 22.19 or later; this is Node ${process.versions.node}`,
+        "upgrade Node (--mock, the built-in simulator, works without a server)"
+      )
+    }
     const { HttpTransport, HttpTransportConfig } = yield* Effect.promise(() => import("@wa-contacts/adapter-http"))
     const base = yield* splitBaseUrl(Option.getOrThrow(options.baseUrl))
     // The adapter's other environment settings (WA_NEW_PASSWORD, WA_TIMEOUT, WA_PROXY, WA_HEADERS,

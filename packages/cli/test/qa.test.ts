@@ -6,7 +6,8 @@ import { describe, expect, it } from "vitest"
 import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
-import { built, spawnBin, startServer, usNumbers, waBin } from "./support/bin.ts"
+import { execFileSync, spawn } from "node:child_process"
+import { BIN, built, cleanEnv, spawnBin, startServer, usNumbers, waBin } from "./support/bin.ts"
 
 if (!built()) throw new Error("the CLI is not built: run `pnpm --filter @wa-contacts/cli build` (the root test script builds first)")
 
@@ -184,4 +185,57 @@ describe("--wizard without a terminal", () => {
     expect(run.stdout).toBe("")
     expect(run.stderr).toContain("--wizard asks its questions on a terminal")
   })
+})
+
+/** A Node older than the package's engines (22.19), when the machine has one beside the toolchain's. */
+const oldNode = ["/usr/bin/node", "/usr/local/bin/node"].find((candidate) => {
+  if (!fs.existsSync(candidate)) return false
+  const [major = 0, minor = 0] = execFileSync(candidate, ["-p", "process.versions.node"], { encoding: "utf8" }).trim().split(".").map(Number)
+  return major >= 18 && (major < 22 || (major === 22 && minor < 19))
+})
+
+describe("an unsupported Node is said in words, not as an internal error", () => {
+  it.skipIf(oldNode === undefined)("over HTTP on Node < 22.19: exit 1, names the Node version needed (was exit 70, 'reading bind')", async () => {
+    const run = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+      const child = spawn(oldNode!, [BIN, "check", "--base-url", "http://127.0.0.1:9", "--token", "t", "+16315551000"], { env: cleanEnv() })
+      let stdout = ""
+      let stderr = ""
+      child.stdout.on("data", (t: Buffer) => (stdout += t.toString()))
+      child.stderr.on("data", (t: Buffer) => (stderr += t.toString()))
+      child.on("close", (code) => resolve({ code, stdout, stderr }))
+    })
+    expect(run.code).toBe(1)
+    expect(run.stdout).toBe("")
+    expect(run.stderr).toContain("connecting to a server needs Node 22.19 or later")
+    expect(run.stderr).not.toContain("internal error")
+  })
+})
+
+describe("connection failures in words, without raw codes", () => {
+  it("https:// to a plain-http server: says to use http://, no --ca-file advice, no OpenSSL dump; a non-HTTP server: no UND_ERR code", async () => {
+    const server = await startServer(["--token", "tok-qa-tls-7d1e", "--latency", "0"])
+    try {
+      const https = server.url.replace("http://", "https://")
+      const run = await waBin(["check", "--base-url", https, "--token", "tok-qa-tls-7d1e", "-q", "+16315551000"])
+      expect(run.code).toBe(3)
+      expect(run.stderr).toContain("is the server speaking plain http:? then use http://")
+      expect(run.stderr).not.toContain("--ca-file")
+      expect(run.stderr).not.toMatch(/ERR_SSL|openssl|\.c:\d+/)
+    } finally {
+      await server.stop()
+    }
+    // A server that closes the connection on an HTTP request (not an HTTP server at all).
+    const net = await import("node:net")
+    const closer = net.createServer((socket) => socket.destroy())
+    await new Promise<void>((r) => closer.listen(0, "127.0.0.1", r))
+    try {
+      const port = (closer.address() as import("node:net").AddressInfo).port
+      const run = await waBin(["check", "--base-url", `http://127.0.0.1:${port}`, "--token", "t", "-q", "+16315551000"])
+      expect(run.code).toBe(3)
+      expect(run.stderr).toContain("the connection was reset")
+      expect(run.stderr).not.toContain("UND_ERR")
+    } finally {
+      closer.close()
+    }
+  }, 60_000)
 })
