@@ -7,6 +7,7 @@
  */
 import { Data, Effect, Schema } from "effect"
 import * as Faults from "./Faults.ts"
+import * as SimulatorPage from "./page/SimulatorPage.ts"
 import type { DirectoryUser } from "./SimulatorConfig.ts"
 import type { SimulatorStats, Store } from "./Store.ts"
 import { apiError, failure, plain, type RequestBody, type SimulatorRequest, type SimulatorResponse } from "./Wire.ts"
@@ -112,6 +113,9 @@ export const controlRoute = (
     }
   }
   switch (name) {
+    case "":
+      // The live page (`/_simulator/`): served only where the control surface it drives is.
+      return request.method === "GET" ? SimulatorPage.response : failure(store.config.version, apiError(405, 1000, `Method ${request.method} not allowed here`))
     case "users":
       return run("POST", () => {
         const { users } = decode(UsersBody, request.body)
