@@ -32,7 +32,10 @@ const code = step("tests", "pnpm", [
   "exec", "vitest", "run", "--reporter=default", "--reporter=json", `--outputFile.json=${report}`, ...extra
 ])
 
-interface Report { numPassedTests: number; numFailedTests: number; numPendingTests: number; numTotalTests: number }
+interface Report {
+  numPassedTests: number; numFailedTests: number; numPendingTests: number; numTotalTests: number
+  testResults?: Array<{ assertionResults?: Array<{ status: string; fullName: string }> }>
+}
 let summary: Report
 try {
   summary = JSON.parse(readFileSync(report, "utf8")) as Report
@@ -42,6 +45,11 @@ try {
 }
 const failed = summary.numFailedTests + (code !== 0 && summary.numFailedTests === 0 ? 1 : 0)
 const skipped = summary.numPendingTests
+// A suite that cannot run here (e.g. the browser tests without Chromium) is named, not hidden.
+const skippedNames = (summary.testResults ?? []).flatMap((file) =>
+  (file.assertionResults ?? []).filter((t) => t.status === "pending" || t.status === "skipped").map((t) => t.fullName)
+)
+if (skippedNames.length > 0) process.stderr.write(`\nskipped:\n${skippedNames.map((n) => `  - ${n}`).join("\n")}\n`)
 console.log(`${summary.numPassedTests} passed, ${failed} failed${skipped > 0 ? `, ${skipped} skipped` : ""}`)
 if (summary.numPassedTests === 0) {
   process.stderr.write("no test ran: that is a failure\n")
