@@ -115,7 +115,7 @@ export const controlRoute = (
   switch (name) {
     case "":
       // The live page (`/_simulator/`): served only where the control surface it drives is.
-      return request.method === "GET" ? SimulatorPage.response : failure(store.config.version, apiError(405, 1000, `Method ${request.method} not allowed here`))
+      return request.method === "GET" ? { _tag: "Reply", response: SimulatorPage.response } : failure(store.config.version, apiError(405, 1000, `Method ${request.method} not allowed here`))
     case "users":
       return run("POST", () => {
         const { users } = decode(UsersBody, request.body)

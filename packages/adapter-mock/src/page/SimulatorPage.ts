@@ -12,7 +12,6 @@
  */
 import { Transport } from "@wa-contacts/core"
 import { createHash } from "node:crypto"
-import type { SimulatorResponse } from "../Wire.ts"
 import { script } from "./script.ts"
 import { style } from "./style.ts"
 
@@ -102,7 +101,4 @@ export const headers: Readonly<Record<string, string>> = {
 }
 
 /** The answer to `GET /_simulator/`. */
-export const response: SimulatorResponse = {
-  _tag: "Reply",
-  response: { status: 200, headers, body: Transport.textBody(html) }
-}
+export const response: Transport.TransportResponse = { status: 200, headers, body: Transport.textBody(html) }
