@@ -6,7 +6,7 @@
  */
 import { Effect, type Schema } from "effect"
 import { ContactsConfig } from "./Config.ts"
-import type { ContactsError } from "./Errors.ts"
+import { type ContactsError, withCall } from "./Errors.ts"
 import { type Idempotency, retrySchedule } from "./Policy.ts"
 import { decode, type DecodeOptions } from "./Response.ts"
 import { Transport, type TransportRequest } from "./Transport.ts"
@@ -46,6 +46,8 @@ export const call = <A, I>(
     // permit would be spent late, and requests let go together would burst past the bucket.
     const bounded = options.aroundAttempt === undefined ? paced : options.aroundAttempt(paced)
     return yield* bounded.pipe(
-      Effect.retry(retrySchedule(options.idempotency, config.retry, options.observer?.onRetry))
+      Effect.retry(retrySchedule(options.idempotency, config.retry, options.observer?.onRetry)),
+      // After the retries: the error a caller sees names the call that got it.
+      Effect.mapError(withCall(`${request.method} ${request.path}`))
     )
   })

@@ -7,6 +7,7 @@
  * @since 0.1.0
  */
 import { Effect } from "effect"
+import { documentedRateLimit } from "./Protocol.ts"
 
 /** Limiter settings. */
 export interface RateLimitOptions {
@@ -15,7 +16,7 @@ export interface RateLimitOptions {
 }
 
 /** The vendor's documented limit for every non-message endpoint. */
-export const DOCUMENTED: RateLimitOptions = { requestsPerSecond: 20, burst: 60 }
+export const DOCUMENTED: RateLimitOptions = documentedRateLimit
 
 /** Something that makes a request wait its turn. */
 export interface RateLimiter {

@@ -6,7 +6,7 @@
  * Kept as a plain string (no template literal placeholders inside), so that its hash in the
  * page's Content-Security-Policy is the hash of exactly what is served.
  *
- * @since 0.2.0
+ * @internal
  */
 
 /** The page's JS. */

@@ -2,7 +2,7 @@
  * The stylesheet of the simulator's page (inline, so the page needs no other request and works
  * offline; its hash goes into the page's Content-Security-Policy).
  *
- * @since 0.2.0
+ * @internal
  */
 
 /** The page's CSS. */

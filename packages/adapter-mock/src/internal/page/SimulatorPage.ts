@@ -8,7 +8,7 @@
  * the server is set as text (journal bodies are user data), and its Content-Security-Policy lets
  * no script run but its own, by hash.
  *
- * @since 0.2.0
+ * @internal
  */
 import { Transport } from "@wa-contacts/core"
 import { createHash } from "node:crypto"
