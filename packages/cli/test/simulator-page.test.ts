@@ -23,7 +23,7 @@ const textBecomes = async (
   page: Page,
   selector: string,
   want: string | RegExp | ((text: string) => boolean),
-  timeout = 10_000
+  timeout = 20_000
 ): Promise<string> => {
   const deadline = Date.now() + timeout
   let last: string | null = null
@@ -39,7 +39,8 @@ const textBecomes = async (
 const counter = (key: string) => `#counters tr[data-key="${key}"] td`
 const row = (table: "by-route" | "by-status", key: string) => `#${table} tr[data-key="${key}"] td`
 
-describe.skipIf(!hasChromium)("the simulator's live page in headless Chromium (requires Chromium at /usr/bin/chromium)", () => {
+// A browser and two processes per test on a shared machine: generous limits, no timing asserted.
+describe.skipIf(!hasChromium)("the simulator's live page in headless Chromium (requires Chromium at /usr/bin/chromium)", { timeout: 90_000 }, () => {
   let context: BrowserContext
   let profile: string
   let server: Server
@@ -70,26 +71,39 @@ describe.skipIf(!hasChromium)("the simulator's live page in headless Chromium (r
     pageErrors = []
     page.on("pageerror", (error) => pageErrors.push(error.message))
     await page.goto(`${server.url}/_simulator/`)
-    await page.locator("#status.live").waitFor({ timeout: 10_000 })
+    await page.locator("#status.live").waitFor({ timeout: 20_000 })
   })
   afterEach(async () => {
-    await page?.close()
+    // The server first, while the page still polls it: how a user stops `mock serve`.
     await server?.stop()
+    await page?.close()
     // An exception in the page's script is a failure of whichever test caused it.
     expect(pageErrors).toEqual([])
   })
 
-  it("a check made with the CLI appears on the page: the counters and the requests by route and status", async () => {
+  it("a check made with the CLI appears on the page: its journal entry with the numbers, and the counters", async () => {
     const numbers = ["+16315551000", "+16315551004", "+16315557777"]
     const run = await waBin(["check", ...numbers], { env: env() })
     expect(run.code).toBe(0)
-    await textBecomes(page, counter("contacts_checked"), "3")
+    const checks = page.locator("#journal-rows tr.entry").filter({ has: page.locator("td.path", { hasText: /^\/v1\/contacts$/ }) })
+    await checks.first().waitFor({ timeout: 20_000 })
+    // The first check request carried the three numbers and started their lookups.
+    const first = checks.last()
+    expect(await first.locator("td.method").textContent()).toBe("POST")
+    expect(await first.locator("td.status").textContent()).toBe("200")
+    expect(await first.locator("td.lookups").textContent()).toBe("3")
+    const shown = await first.locator("td.numbers").textContent()
+    for (const n of ["16315551000", "16315551004", "16315557777"]) expect(shown).toContain(n)
+    // As many rows as the journal holds check requests.
+    const journal = (await (await fetch(`${server.url}/_simulator/requests?path=/v1/contacts`)).json()) as { matched: number }
+    await textBecomes(page, "#journal-info", /^\d+ in the journal/)
+    expect(await checks.count()).toBe(journal.matched)
+    await textBecomes(page, counter("contacts_checked"), String(3 * journal.matched))
     await textBecomes(page, counter("lookups_started"), "3")
-    await textBecomes(page, row("by-route", "POST /v1/contacts"), /^[1-9]\d*$/)
-    await textBecomes(page, row("by-status", "200"), /^[1-9]\d*$/)
+    await textBecomes(page, row("by-route", "POST /v1/contacts"), String(journal.matched))
   })
 
-  it("toggling a fault on the page makes the next CLI run see it: two 503s, retried", async () => {
+  it("toggling a fault on the page makes the next CLI run see it: two 503s, retried, in the journal", async () => {
     await page.fill("#fault-overloaded_next-input", "2")
     await page.click("#fault-overloaded_next button")
     await textBecomes(page, "#fault-overloaded_next .current", "2")
@@ -101,6 +115,72 @@ describe.skipIf(!hasChromium)("the simulator's live page in headless Chromium (r
     expect(run.stderr).toContain("2 retried")
     await textBecomes(page, row("by-status", "503"), "2")
     await textBecomes(page, "#fault-overloaded_next .current", "0")
+    const overloaded = page.locator("#journal-rows tr.entry").filter({ has: page.locator("td.fault", { hasText: "overloaded" }) })
+    await overloaded.nth(1).waitFor({ timeout: 20_000 })
+    expect(await overloaded.count()).toBe(2)
+    expect(await overloaded.first().locator("td.status").textContent()).toBe("503")
+    expect(await overloaded.first().locator("td.error").textContent()).toBe("1016")
+  })
+
+  it("switching the version on the page makes the next CLI run report repurposed results", async () => {
+    await textBecomes(page, "#version", "2.41.3")
+    expect((await waBin(["check", "+16315551002"], { env: env() })).stderr).toContain("semantics: legacy")
+    await page.fill("#version-input", "2.45.1")
+    await page.click("#version-switch")
+    await textBecomes(page, "#version", "2.45.1")
+    await textBecomes(page, "#semantics", "(repurposed)")
+    const run = await waBin(["check", "+16315551002"], { env: env() })
+    expect(run.stderr).toContain("semantics: repurposed")
+  })
+
+  it("a scenario run from the page switches the server, and the fault switches can be cleared there", async () => {
+    await page.locator("#scenario option[value=\"overloaded\"]").waitFor({ state: "attached", timeout: 10_000 })
+    await page.selectOption("#scenario", "overloaded")
+    await textBecomes(page, "#scenario-description", /^the next 5 API requests get 503/)
+    await page.click("#scenario-run")
+    await textBecomes(page, "#last-action", /^scenario: .*"scenario":"overloaded"/)
+    await textBecomes(page, "#fault-overloaded_next .current", "5")
+    expect((await serverFaults())["overloaded_next"]).toBe(5)
+    await page.click("#faults-clear")
+    await textBecomes(page, "#fault-overloaded_next .current", "0")
+    expect((await serverFaults())["overloaded_next"]).toBe(0)
+  })
+
+  it("reset on the page empties the journal and the counts; a reset made elsewhere is noticed too", async () => {
+    expect((await waBin(["check", "+16315551000"], { env: env() })).code).toBe(0)
+    await page.locator("#journal-rows tr.entry").first().waitFor({ timeout: 20_000 })
+    await page.click("#reset")
+    await textBecomes(page, "#last-action", "reset: {\"reset\":true}")
+    await textBecomes(page, counter("contacts_checked"), "0")
+    await textBecomes(page, "#journal-info", /^0 in the journal/)
+    expect(await page.locator("#journal-rows tr.entry").count()).toBe(0)
+
+    // Two requests, a reset behind the page's back, then one: the page shows only that one.
+    expect((await waBin(["check", "+16315551001"], { env: env() })).code).toBe(0)
+    await page.locator("#journal-rows tr.entry").first().waitFor({ timeout: 20_000 })
+    await server.control("reset", {})
+    expect((await waBin(["block", "+16315551004"], { env: env() })).code).toBe(3)
+    await textBecomes(page, "#journal-rows tr.entry td.path", "/v1/contacts/%2B16315551004/block")
+    await textBecomes(page, "#journal-info", /^1 in the journal/)
+    expect(await page.locator("#journal-rows tr.entry").count()).toBe(1)
+  })
+
+  it("what a request carried is shown as text, never run as markup", async () => {
+    const hostile = ["<img src=x onerror=\"window.__pwned=1\">", "<script>window.__pwned=2</script>", "\"><svg onload=window.__pwned=3>"]
+    const response = await fetch(`${server.url}/v1/contacts?<b>q</b>=<i>v</i>`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" },
+      body: JSON.stringify({ contacts: hostile })
+    })
+    expect(response.status).toBe(200)
+    const entry = page.locator("#journal-rows tr.entry").first()
+    await entry.waitFor({ timeout: 20_000 })
+    expect(await entry.locator("td.path").textContent()).toContain("<b>q</b>")
+    await entry.click()
+    const details = await page.locator("#journal-rows tr.details pre").textContent()
+    for (const h of hostile) expect(details).toContain(JSON.stringify(h))
+    expect(await page.locator("#journal img, #journal script, #journal svg, #journal b, #journal i").count()).toBe(0)
+    expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined()
   })
 
   it("the rate limit switch turns the server's rate limit off and on", async () => {
@@ -169,6 +249,6 @@ describe.skipIf(!hasChromium)("the simulator's live page in headless Chromium (r
 
   it("says it is offline when the server stops", async () => {
     await server.stop()
-    await page.locator("#status.offline").waitFor({ timeout: 10_000 })
+    await page.locator("#status.offline").waitFor({ timeout: 20_000 })
   })
 })

@@ -52,7 +52,10 @@ export const html = `<!doctype html>
   <section id="actions">
     <h2>Actions</h2>
     <div class="row" id="scenario-row"><label for="scenario">Scenario</label><select id="scenario"></select><button id="scenario-run" type="button">Run</button></div>
-    <div class="row" id="version-row"><label for="version-input">Switch version to</label><input id="version-input" type="text" placeholder="2.45.1"><button id="version-switch" type="button">Switch</button></div>
+    <div class="row muted" id="scenario-description"></div>
+    <div class="row" id="version-row"><label for="version-input">Switch version to</label><input id="version-input" type="text" value="2.45.1">
+      <label for="version-after" class="muted">after</label><input id="version-after" type="number" min="0" step="1" value="0" title="after this many more check requests (0: now)"><span class="muted">checks</span>
+      <button id="version-switch" type="button">Switch</button></div>
     <div class="row"><label for="inbound-from">Inbound message from</label><input id="inbound-from" type="text" value="+16315551000"><button id="inbound-send" type="button">Send</button></div>
     <div class="row"><label for="identity-wa-id">Identity change, wa_id</label><input id="identity-wa-id" type="text" value="16315551000"><button id="identity-change" type="button">Change</button></div>
     <div class="row"><label for="clock-seconds">Advance clock (s)</label><input id="clock-seconds" type="number" min="0" value="86400"><button id="clock-advance" type="button">Advance</button></div>
@@ -68,7 +71,7 @@ export const html = `<!doctype html>
     <span id="journal-info" class="muted"></span>
   </div>
   <table id="journal-table">
-    <thead><tr><th>time</th><th>method</th><th>path</th><th>status</th><th>error</th><th>lookups</th><th>fault</th><th>ms</th></tr></thead>
+    <thead><tr><th>#</th><th>time</th><th>method</th><th>path</th><th>status</th><th>error</th><th>numbers</th><th title="lookups started">lookups</th><th>fault</th><th>ms</th></tr></thead>
     <tbody id="journal-rows"></tbody>
   </table>
 </section>

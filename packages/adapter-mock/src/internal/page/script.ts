@@ -176,42 +176,50 @@ export const script = String.raw`
   const journalInfo = byId("journal-info");
   const filterInput = byId("journal-filter");
   const pause = byId("journal-pause");
-  const seen = new Set();
-  let journalAvailable = true;
+  // Ids count 1, 2, 3… from the start or the last reset; an id with another arrival time than
+  // the one shown means the journal was reset in between.
+  const seen = new Map();
+  let newestId = 0;
 
-  const timeOf = (t) => {
-    const d = typeof t === "number" ? new Date(t) : new Date(String(t));
-    return Number.isNaN(d.getTime()) ? String(t) : d.toISOString().slice(11, 23);
+  const timeOf = (ms) => {
+    const d = new Date(ms);
+    return Number.isNaN(d.getTime()) ? String(ms) : d.toISOString().slice(11, 23);
   };
-  const keyOf = (e) => String(e.id !== undefined ? e.id : e.seq !== undefined ? e.seq : JSON.stringify(e));
   const statusClass = (status) => typeof status === "number" ? "s" + String(status)[0] + "xx" : "s" + String(status);
+  // Decoded, as the journal holds it: readable, and shown as text anyway.
   const queryText = (q) => {
-    if (!q || typeof q !== "object") return "";
-    const s = new URLSearchParams(q).toString();
-    return s === "" ? "" : "?" + s;
+    const pairs = Object.entries(q || {}).map(([k, v]) => k + "=" + v);
+    return pairs.length === 0 ? "" : "?" + pairs.join("&");
+  };
+  const listText = (list, most) => {
+    const shown = list.slice(0, most).join(" ");
+    return list.length > most ? shown + " …+" + (list.length - most) : shown;
   };
   const matchesFilter = (tr) => {
     const f = filterInput.value.trim().toLowerCase();
     return f === "" || tr.dataset.search.includes(f);
   };
   const entryRow = (e) => {
-    const error = e.error_code !== undefined ? e.error_code : e.error;
-    const lookups = Array.isArray(e.lookups) ? e.lookups.length : e.lookups;
-    const tr = el("tr", { class: "entry " + statusClass(e.status), "data-key": keyOf(e) },
-      el("td", { text: timeOf(e.time) }),
+    const numbers = e.numbers || [];
+    const resent = e.resent || [];
+    const tr = el("tr", { class: "entry " + statusClass(e.status), "data-id": e.id },
+      el("td", { class: "id num", text: e.id }),
+      el("td", { class: "time", text: timeOf(e.at) }),
       el("td", { class: "method", text: e.method }),
-      el("td", { class: "path", text: String(e.path) + queryText(e.query) }),
+      el("td", { class: "path", text: e.path + queryText(e.query) }),
       el("td", { class: "status", text: e.status }),
-      el("td", { class: "error", text: error === undefined || error === null ? "" : error }),
-      el("td", { class: "num", text: lookups === undefined ? "" : lookups }),
-      el("td", { class: "fault", text: e.fault === undefined || e.fault === null ? "" : e.fault }),
-      el("td", { class: "num", text: e.latency_ms === undefined ? "" : e.latency_ms })
+      el("td", { class: "error", text: e.error_code === null || e.error_code === undefined ? "" : e.error_code }),
+      el("td", { class: "numbers", text: listText(numbers, 4) + (resent.length > 0 ? " (re-sent: " + resent.length + ")" : "") }),
+      el("td", { class: "lookups num", text: (e.lookups_started || []).length }),
+      el("td", { class: "fault", text: e.fault === null || e.fault === undefined ? "" : e.fault }),
+      el("td", { class: "latency num", text: e.latency_ms })
     );
     tr.dataset.search = JSON.stringify(e).toLowerCase();
     tr.addEventListener("click", () => {
       const next = tr.nextElementSibling;
       if (next && next.classList.contains("details")) return next.remove();
-      tr.after(el("tr", { class: "details" }, el("td", { colspan: 8 }, el("pre", { text: JSON.stringify(e, null, 2) }))));
+      const details = { query: e.query, body: e.body, numbers, lookups_started: e.lookups_started, resent };
+      tr.after(el("tr", { class: "details" }, el("td", { colspan: 10 }, el("pre", { text: JSON.stringify(details, null, 2) }))));
     });
     if (!matchesFilter(tr)) tr.hidden = true;
     return tr;
@@ -223,37 +231,45 @@ export const script = String.raw`
       if (next && next.classList.contains("details")) next.hidden = tr.hidden;
     }
   });
-
-  const pollJournal = async () => {
-    if (!journalAvailable || pause.checked) return;
-    let answer;
-    try {
-      answer = await api("GET", "requests?order=newest&limit=" + MAX_ROWS);
-    } catch (error) {
-      if (error.status !== 404) throw error;
-      journalAvailable = false;
-      journalInfo.textContent = "this server keeps no request journal";
-      return;
-    }
-    const list = Array.isArray(answer) ? answer : answer.requests || answer.entries || [];
-    const fresh = list.filter((e) => !seen.has(keyOf(e)));
-    // The list is newest first: insert the new ones, oldest of them first, at the top.
-    for (const e of fresh.reverse()) {
-      seen.add(keyOf(e));
-      journalRows.prepend(entryRow(e));
-    }
+  const clearJournal = () => { seen.clear(); newestId = 0; journalRows.replaceChildren(); };
+  const trim = () => {
     const entries = journalRows.querySelectorAll("tr.entry");
     for (let i = MAX_ROWS; i < entries.length; i++) {
       const next = entries[i].nextElementSibling;
       if (next && next.classList.contains("details")) next.remove();
-      seen.delete(entries[i].dataset.key);
+      seen.delete(Number(entries[i].dataset.id));
       entries[i].remove();
     }
-    const total = answer && typeof answer.total === "number" ? answer.total : undefined;
-    const dropped = answer && typeof answer.dropped === "number" ? answer.dropped : 0;
-    journalInfo.textContent = (total === undefined ? "" : total + " recorded") + (dropped > 0 ? " · " + dropped + " dropped (oldest)" : "");
   };
-  const clearJournal = () => { seen.clear(); journalRows.replaceChildren(); };
+
+  // Each poll asks for the newest entry first, then only for the new ones plus the newest one
+  // already shown: an id whose arrival time differs from the one shown means a reset in between.
+  const pollJournal = async () => {
+    if (pause.checked) return;
+    const head = await api("GET", "requests?order=newest&limit=1");
+    const top = head.entries[0];
+    const newest = top === undefined ? 0 : top.id;
+    if (newest < newestId || (newest === newestId && newest > 0 && seen.get(top.id) !== top.at)) clearJournal();
+    if (newest > newestId) {
+      const overlap = newestId > 0 ? 1 : 0;
+      const limit = Math.min(newest - newestId + overlap, MAX_ROWS);
+      const page = limit === 1 ? head : await api("GET", "requests?order=newest&limit=" + limit);
+      if (overlap === 1) {
+        const known = page.entries.find((e) => e.id === newestId);
+        if (known === undefined || seen.get(known.id) !== known.at) clearJournal();
+      }
+      // Newest first: add the new ones from the oldest, each at the top.
+      for (const e of page.entries.slice().reverse()) {
+        if (seen.get(e.id) === e.at) continue;
+        seen.set(e.id, e.at);
+        if (e.id > newestId) newestId = e.id;
+        journalRows.prepend(entryRow(e));
+      }
+      trim();
+    }
+    journalInfo.textContent = (head.matched + " in the journal (capacity " + head.capacity + ")") +
+      (head.dropped > 0 ? " · " + head.dropped + " dropped (the oldest)" : "");
+  };
 
   // ---------------------------------------------------------------- polling
   let running = false;
@@ -295,25 +311,30 @@ export const script = String.raw`
   action("identity-change", "identity change", () => api("POST", "identity-change", { wa_id: byId("identity-wa-id").value.trim() }));
   action("clock-advance", "clock advance", () => api("POST", "clock", { advance_seconds: Number(byId("clock-seconds").value) }));
   action("version-switch", "version switch", async () => {
-    const answer = await api("POST", "version", { version: byId("version-input").value.trim() });
-    if (answer && typeof answer.version === "string") showVersion(answer.version);
-    return answer;
+    const after = byId("version-after").value.trim();
+    const body = { version: byId("version-input").value.trim() };
+    if (after !== "" && Number(after) > 0) body.after_checks = Number(after);
+    return api("POST", "version", body);
   });
   action("reset", "reset", async () => {
     const answer = await api("POST", "reset");
     clearJournal();
     return answer;
   });
-  action("scenario-run", "scenario", () => api("POST", "scenarios/" + encodeURIComponent(byId("scenario").value)));
+  action("scenario-run", "scenario", () => api("POST", "scenario", { name: byId("scenario").value }));
 
   const loadScenarios = async () => {
     let answer;
     try { answer = await api("GET", "scenarios"); } catch (_) { byId("scenario-row").hidden = true; return; }
-    const list = Array.isArray(answer) ? answer : answer.scenarios || [];
-    byId("scenario").replaceChildren(...list.map((s) => {
-      const name = typeof s === "string" ? s : s.name;
-      return el("option", { value: name, title: typeof s === "string" ? undefined : s.description, text: name });
-    }));
+    const list = answer.scenarios || [];
+    const select = byId("scenario");
+    select.replaceChildren(...list.map((s) => el("option", { value: s.name, title: s.description, text: s.name })));
+    const describe = () => {
+      const chosen = list.find((s) => s.name === select.value);
+      byId("scenario-description").textContent = chosen ? chosen.description : "";
+    };
+    select.addEventListener("change", describe);
+    describe();
     byId("scenario-row").hidden = list.length === 0;
   };
 
