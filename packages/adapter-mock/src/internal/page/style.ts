@@ -27,6 +27,8 @@ td.num { text-align: right; font-variant-numeric: tabular-nums; }
 .current { color: var(--muted); min-width: 6em; font-variant-numeric: tabular-nums; }
 input[type=number] { width: 5.5em; }
 input[type=text] { width: 10em; }
+#fault-rate_limit-rps, #fault-rate_limit-burst, #version-after { width: 4em; }
+#version-input { width: 6em; }
 button { cursor: pointer; }
 #status { font-size: .9em; }
 #status.offline { color: var(--bad); }
