@@ -68,3 +68,10 @@ describe("version semantics by core's rule: < 2.43 legacy, compared numerically,
     expect(servedVersion(version)).toBeUndefined()
   })
 })
+
+describe("the package's public surface", () => {
+  it("exposes only Simulator, SimulatorConfig, SimulatorTransport, SimulatorServer and Faults", async () => {
+    const module = await import("@wa-contacts/adapter-mock")
+    expect(Object.keys(module).sort()).toEqual(["Faults", "Simulator", "SimulatorConfig", "SimulatorServer", "SimulatorTransport"])
+  })
+})

@@ -84,6 +84,18 @@ describe("the journal lists every API request with what it did", () => {
       expect(Exit.isFailure(yield* Effect.exit(sim.countRequests({ number: "12" })))).toBe(true)
     }).pipe(Effect.provide(SimulatorTransport.layer({}))))
 
+  it.effect("counts requests in flight; a request the client gives up on is journaled as abandoned", () =>
+    Effect.gen(function*() {
+      const sim = yield* simulator
+      const waiting = yield* check(["+16315551000"], { blocking: "wait" }).pipe(Effect.forkChild)
+      yield* Effect.yieldNow
+      expect((yield* sim.state).inFlight).toBe(1)
+      yield* Fiber.interrupt(waiting)
+      expect((yield* sim.state).inFlight).toBe(0)
+      const [entry] = (yield* sim.requests()).entries
+      expect(entry).toMatchObject({ status: "abandoned", numbers: ["+16315551000"], lookupsStarted: ["+16315551000"] })
+    }).pipe(Effect.provide(SimulatorTransport.layer({}))))
+
   it.effect("streams each entry as it is answered", () =>
     Effect.gen(function*() {
       const sim = yield* simulator

@@ -4,10 +4,10 @@
  * the root test script does). Bigger sizes run with WA_FULL=1.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { execFileSync } from "node:child_process"
 import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
+import { makeSelfSigned } from "../../../testing/certificate.ts"
 import { built, type Server, spawnBin, startServer, usNumbers, waBin } from "./support/bin.ts"
 
 const FULL = process.env["WA_FULL"] === "1"
@@ -288,13 +288,9 @@ describe("mock serve", () => {
   })
 
   it("--tls-cert/--tls-key serve HTTPS: trusted with --ca-file, refused without (exit 3)", async () => {
-    const d = tmp()
-    const key = path.join(d, "key.pem")
-    const cert = path.join(d, "cert.pem")
-    execFileSync("openssl", [
-      "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert, "-days", "1",
-      "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"
-    ], { stdio: "ignore" })
+    const certificate = makeSelfSigned()
+    const key = certificate.keyFile
+    const cert = certificate.certFile
     const s = await startServer(["--tls-cert", cert, "--tls-key", key, "--token", TOKEN, "--latency", "0"])
     try {
       expect(s.url.startsWith("https://127.0.0.1:")).toBe(true)
@@ -304,6 +300,7 @@ describe("mock serve", () => {
       expect(untrusted.code).toBe(3)
       expect(untrusted.stderr).toContain("TLS")
     } finally {
+      certificate.remove()
       await s.stop()
     }
   })

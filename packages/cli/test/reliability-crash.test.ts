@@ -44,8 +44,8 @@ describe(`crash and resume: kill -9 mid-run, then --resume (${N} numbers)`, () =
     first.child.kill("SIGKILL")
     const killed = await first.done
     const writtenAtKill = completeLines(output)
-    const receivedAtKill = server.counts.contacts
-    const requestsAtKill = server.counts.requests
+    const receivedAtKill = server.counts().contacts
+    const requestsAtKill = server.counts().requests
     expect(killed.signal).toBe("SIGKILL")
     expect(writtenAtKill).toBeLessThan(N)
 
@@ -57,7 +57,7 @@ describe(`crash and resume: kill -9 mid-run, then --resume (${N} numbers)`, () =
     for (const r of records) byInput.set(r.input, (byInput.get(r.input) ?? 0) + 1)
     const missing = inputs.filter((i) => !byInput.has(i)).length
     const duplicated = [...byInput.values()].filter((n) => n > 1).length
-    const resent = [...server.counts.perNumber.values()].reduce((n, c) => n + c - 1, 0)
+    const resent = server.counts().receivedAgain
     const inFlightAtKill = receivedAtKill - writtenAtKill
     const figures = {
       inputs: N,
@@ -70,8 +70,8 @@ describe(`crash and resume: kill -9 mid-run, then --resume (${N} numbers)`, () =
       missing,
       duplicated,
       notValid: records.filter((r) => r.status !== "valid").length,
-      serverRequests: server.counts.requests,
-      numbersReceived: server.counts.contacts,
+      serverRequests: server.counts().requests,
+      numbersReceived: server.counts().contacts,
       numbersSentTwice: resent
     }
     console.log(`[reliability] crash/resume ${JSON.stringify(figures)}`)
@@ -81,7 +81,7 @@ describe(`crash and resume: kill -9 mid-run, then --resume (${N} numbers)`, () =
     expect(duplicated).toBe(0)
     expect(records.map((r) => r.input)).toEqual(inputs)
     expect(figures.notValid).toBe(0)
-    expect(server.counts.perNumber.size).toBe(N)
+    expect(server.counts().distinct).toBe(N)
     // Sent twice: only what the server had received but the killed run had not yet written.
     expect(resent).toBeLessThanOrEqual(inFlightAtKill)
     fs.rmSync(dir, { recursive: true, force: true })

@@ -5,11 +5,11 @@
  * server faults, debug logging): no stdout, stderr or output file holds either secret.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { execFileSync } from "node:child_process"
 import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
 import { ensureBuilt, runCli, startServer, type ChildRun, type TestServer } from "./support/reliability.ts"
+import { makeSelfSigned } from "../../../testing/certificate.ts"
 
 const TOKEN = "TOKEN-s3cr3t-XYZ"
 const PASSWORD = "P@ss-s3cr3t-XYZ"
@@ -21,16 +21,15 @@ let tls: TestServer
 let faulty: TestServer
 let dir: string
 let certFile: string
+let removeCertificate: (() => void) | undefined
 
 beforeAll(async () => {
   ensureBuilt()
   dir = fs.mkdtempSync(path.join(os.tmpdir(), "wa-secrets-"))
-  const keyFile = path.join(dir, "k.pem")
-  certFile = path.join(dir, "c.pem")
-  execFileSync("openssl", [
-    "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", keyFile, "-out", certFile, "-days", "1",
-    "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"
-  ], { stdio: "ignore" })
+  const certificate = makeSelfSigned()
+  removeCertificate = certificate.remove
+  const keyFile = certificate.keyFile
+  certFile = certificate.certFile
   const accounts = [{ username: "ops", password: PASSWORD }]
   plain = await startServer({ lookupLatencyMs: 0, tokens: [TOKEN], accounts, rateLimit: false })
   faulty = await startServer({ lookupLatencyMs: 0, tokens: [TOKEN], accounts, rateLimit: false })
@@ -44,6 +43,7 @@ afterAll(async () => {
   await tls?.close()
   await faulty?.close()
   if (dir !== undefined) fs.rmSync(dir, { recursive: true, force: true })
+  removeCertificate?.()
 })
 
 const faults = (url: string, body: unknown) =>

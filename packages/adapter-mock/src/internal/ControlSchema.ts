@@ -58,8 +58,11 @@ export const Stats = Schema.Struct({
   inboundMessages: NonNegativeInt,
   contactsChecked: NonNegativeInt,
   lookupsStarted: NonNegativeInt,
+  numbersChecked: NonNegativeInt,
+  numbersReceivedAgain: NonNegativeInt,
   requestsByRoute: Schema.Record(Schema.String, NonNegativeInt),
   responsesByStatus: Schema.Record(Schema.String, NonNegativeInt),
+  inFlight: NonNegativeInt,
   now: Schema.Finite
 })
 /** The wire form of {@link Stats}: `cached_results`, `requests` (per route), `responses` (per status)… */
@@ -68,8 +71,11 @@ export const StatsJson = Stats.pipe(Schema.encodeKeys({
   inboundMessages: "inbound_messages",
   contactsChecked: "contacts_checked",
   lookupsStarted: "lookups_started",
+  numbersChecked: "numbers_checked",
+  numbersReceivedAgain: "numbers_received_again",
   requestsByRoute: "requests",
-  responsesByStatus: "responses"
+  responsesByStatus: "responses",
+  inFlight: "in_flight"
 }))
 
 /** One request the API received (the control surface is not journaled). No header is kept. */
@@ -83,11 +89,14 @@ export const JournalEntry = Schema.Struct({
   query: Schema.Record(Schema.String, Schema.String),
   /** The JSON body (a login's `new_password` replaced), the text of a body that is not JSON, or null. */
   body: Schema.Unknown,
-  /** The HTTP status, or `"dropped"` when the connection was dropped without an answer. */
-  status: Schema.Union([Schema.Int, Schema.Literal("dropped")]),
+  /**
+   * The HTTP status; `"dropped"` when a fault dropped the connection without an answer;
+   * `"abandoned"` when the client went away before the answer (a timeout during a slow answer).
+   */
+  status: Schema.Union([Schema.Int, Schema.Literals(["dropped", "abandoned"])]),
   /** The vendor code of an error answer, else null. */
   errorCode: Schema.NullOr(Schema.Int),
-  /** The numbers the request was about, as the server translated them (check inputs, `{phone}`). */
+  /** The numbers the request named, as the server translates them (check inputs, `{phone}`), also when it was refused. */
   numbers: Schema.Array(Schema.String),
   /** The numbers whose lookups this request started. */
   lookupsStarted: Schema.Array(Schema.String),

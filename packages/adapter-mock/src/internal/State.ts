@@ -34,10 +34,16 @@ export interface SimulatorStats {
   readonly contactsChecked: number
   /** Lookups started: inputs that were not answered from the cache or a running lookup. */
   readonly lookupsStarted: number
+  /** Distinct numbers (as translated) received in check requests. */
+  readonly numbersChecked: number
+  /** Receptions of a number already received before (re-sends, retries, repeats): 0 means no number was sent twice. */
+  readonly numbersReceivedAgain: number
   /** Requests per route, e.g. `"POST /v1/contacts"`, `"POST /v1/contacts/{phone}/block"`. */
   readonly requestsByRoute: Readonly<Record<string, number>>
-  /** Responses per HTTP status (`"dropped"` for dropped connections). */
+  /** Responses per HTTP status (`"dropped"` for connections a fault dropped, `"abandoned"` for clients gone before the answer). */
   readonly responsesByStatus: Readonly<Record<string, number>>
+  /** API requests received and not answered yet (a `blocking: wait` check, a slow answer). */
+  readonly inFlight: number
   /** Simulator time (Clock plus the offset of `advanceClock`), ms since the epoch. */
   readonly now: number
 }
@@ -94,6 +100,8 @@ export class State {
   readonly #received = new Map<string, number>()
   readonly #resentAfterProcessing = new Map<string, number>()
   readonly #answeredProcessing = new Set<string>()
+  #receptions = 0
+  #inFlight = 0
 
   private constructor(config: ResolvedConfig, served: { readonly version: string; readonly legacy: boolean }, callingCode: string, now: number) {
     this.config = config
@@ -259,6 +267,7 @@ export class State {
   receiveCheck(inputs: number, numbers: ReadonlyArray<string>): ReadonlyArray<string> {
     this.#contactsChecked += inputs
     const resent: Array<string> = []
+    this.#receptions += numbers.length
     for (const number of numbers) {
       this.#received.set(number, (this.#received.get(number) ?? 0) + 1)
       if (this.#answeredProcessing.has(number)) {
@@ -291,6 +300,16 @@ export class State {
     return { number, received: this.#received.get(number) ?? 0, resentAfterProcessing: this.#resentAfterProcessing.get(number) ?? 0 }
   }
 
+  /** A request arrived; the returned function says it was answered (or abandoned). */
+  requestArrived(): () => void {
+    this.#inFlight++
+    let done = false
+    return () => {
+      if (!done) this.#inFlight--
+      done = true
+    }
+  }
+
   /** Count one answered `/v1` request, apply a pending version switch, and sweep the cache now and then. */
   countRequest(route: string, status: string, now: number): void {
     const n = (this.#requests.get(route) ?? 0) + 1
@@ -315,8 +334,11 @@ export class State {
       inboundMessages: this.engagement.inboundCount,
       contactsChecked: this.#contactsChecked,
       lookupsStarted: this.#lookupsStarted,
+      numbersChecked: this.#received.size,
+      numbersReceivedAgain: this.#receptions - this.#received.size,
       requestsByRoute: Object.fromEntries(this.#requests),
       responsesByStatus: Object.fromEntries(this.#responses),
+      inFlight: this.#inFlight,
       now
     }
   }
