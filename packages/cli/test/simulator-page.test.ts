@@ -252,3 +252,16 @@ describe.skipIf(!hasChromium)("the simulator's live page in headless Chromium (r
     await page.locator("#status.offline").waitFor({ timeout: 20_000 })
   })
 })
+
+describe("the simulator's live page and mock serve --no-control", () => {
+  it("is not served when the control surface is off: 404, and no HTML", async () => {
+    const off = await startServer(["--token", TOKEN, "--no-control"])
+    try {
+      const response = await fetch(`${off.url}/_simulator/`)
+      expect(response.status).toBe(404)
+      expect(await response.text()).not.toContain("<html")
+    } finally {
+      await off.stop()
+    }
+  })
+})
