@@ -9,11 +9,14 @@
  * @internal
  */
 
-/** The page's JS. */
+import { Version } from "@wa-contacts/core"
+
+/** The page's JS (the first repurposed version comes from the core: one source for that fact). */
 export const script = String.raw`
 "use strict";
 (() => {
   const POLL_MS = 700;
+  const REPURPOSED_SINCE = __REPURPOSED_SINCE__;
   const MAX_ROWS = 500;
   const byId = (id) => document.getElementById(id);
 
@@ -89,9 +92,13 @@ export const script = String.raw`
   };
   const showVersion = (version) => {
     byId("version").textContent = version;
-    const m = /^v?(\d+)\.(\d+)/.exec(version);
-    const legacy = m !== null && (Number(m[1]) < 2 || (Number(m[1]) === 2 && Number(m[2]) < 43));
-    byId("semantics").textContent = m === null ? "" : legacy ? "(legacy)" : "(repurposed)";
+    // The server only takes versions the core can read, so their form is known: [v]major.minor[.patch].
+    const m = /^\s*[vV]?(\d+)\.(\d+)(?:\.(\d+))?/.exec(version);
+    if (m === null) { byId("semantics").textContent = ""; return; }
+    const parts = [m[1], m[2], m[3]].map((p) => Number(p || 0));
+    const since = [REPURPOSED_SINCE.major, REPURPOSED_SINCE.minor, REPURPOSED_SINCE.patch];
+    const order = parts[0] - since[0] || parts[1] - since[1] || parts[2] - since[2];
+    byId("semantics").textContent = order < 0 ? "(legacy)" : "(repurposed)";
   };
 
   // ---------------------------------------------------------------- fault switches
@@ -341,4 +348,4 @@ export const script = String.raw`
   loadScenarios();
   poll();
 })();
-`
+`.replace("__REPURPOSED_SINCE__", JSON.stringify(Version.REPURPOSED_SINCE))
