@@ -133,6 +133,30 @@ describe.skipIf(!hasChromium)("the simulator's live page in headless Chromium (r
     expect(run.stderr).toContain("semantics: repurposed")
   })
 
+  it("a version switch scheduled on the page after one more check takes effect after the next CLI run", async () => {
+    await page.fill("#version-input", "2.45.1")
+    await page.fill("#version-after", "1")
+    await page.click("#version-switch")
+    await textBecomes(page, "#last-action", /^version switch: /)
+    await textBecomes(page, "#version", "2.41.3")
+    expect((await waBin(["check", "+16315551002"], { env: env() })).stderr).toContain("semantics: legacy")
+    await textBecomes(page, "#version", "2.45.1")
+    expect((await waBin(["check", "+16315551002"], { env: env() })).stderr).toContain("semantics: repurposed")
+  })
+
+  it("the journal filter on the page shows only the entries whose method, path or body match", async () => {
+    expect((await waBin(["check", "+16315551000"], { env: env() })).code).toBe(0)
+    expect((await waBin(["block", "+16315551004"], { env: env() })).code).toBe(3)
+    const entries = page.locator("#journal-rows tr.entry")
+    await entries.nth(1).waitFor({ timeout: 20_000 })
+    await page.fill("#journal-filter", "/block")
+    const visible = page.locator("#journal-rows tr.entry:visible")
+    await textBecomes(page, "#journal-rows tr.entry:visible td.path", "/v1/contacts/%2B16315551004/block")
+    expect(await visible.count()).toBe(1)
+    await page.fill("#journal-filter", "")
+    expect(await visible.count()).toBe(await entries.count())
+  })
+
   it("a scenario run from the page switches the server, and the fault switches can be cleared there", async () => {
     await page.locator("#scenario option[value=\"overloaded\"]").waitFor({ state: "attached", timeout: 10_000 })
     await page.selectOption("#scenario", "overloaded")
