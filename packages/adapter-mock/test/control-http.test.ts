@@ -50,10 +50,11 @@ describe("the journal and verification over HTTP", () => {
       expect(checks.entries[0].lookups_started).toEqual(["+16315551000", "+16315551001"])
       expect((await call(url, "GET", "/_simulator/requests/count?number=%2B16315551001")).json).toEqual({ count: 2, dropped: 0 })
       expect((await call(url, "GET", "/_simulator/requests?limit=1")).json.entries).toHaveLength(1)
+      expect((await call(url, "GET", "/_simulator/requests?after=1&order=oldest")).json.entries.map((e: any) => e.id)).toEqual([2, 3])
       const once = Schema.decodeUnknownSync(Simulator.ControlJson.ReceptionsJson)((await call(url, "GET", "/_simulator/numbers/%2B16315551000")).json)
       expect(once).toEqual({ number: "+16315551000", received: 1, resentAfterProcessing: 0 })
       expect((await call(url, "GET", "/_simulator/numbers/1-631-555-1001")).json).toEqual({ number: "+16315551001", received: 2, resent_after_processing: 1 })
-      for (const bad of ["limit=-1", "limit=x", "since=yesterday", "order=sideways", "number=12"]) {
+      for (const bad of ["limit=-1", "limit=x", "since=yesterday", "after=x", "order=sideways", "number=12"]) {
         const answer = await call(url, "GET", `/_simulator/requests?${bad}`)
         expect(answer.status, bad).toBe(400)
         expect(answer.json.errors[0].code).toBe(1009)

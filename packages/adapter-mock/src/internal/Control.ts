@@ -55,9 +55,11 @@ export const journalFilter = (state: State, query: Readonly<Record<string, strin
       if (since !== undefined && Number.isNaN(since)) {
         return Result.fail(controlFailure(400, "\"since\" must be ms since the epoch or an ISO date"))
       }
+      const after = q.after === undefined ? undefined : Number(q.after)
+      if (after !== undefined && !Number.isSafeInteger(after)) return Result.fail(controlFailure(400, "\"after\" must be a journal id"))
       const number = q.number === undefined ? undefined : state.translate(q.number)
       if (q.number !== undefined && number === undefined) return Result.fail(controlFailure(400, `not a possible number: ${q.number}`))
-      return Result.succeed({ method: q.method, path: q.path, status: q.status, number, since, order: q.order, limit })
+      return Result.succeed({ method: q.method, path: q.path, status: q.status, number, since, after, order: q.order, limit })
     }
   )
 

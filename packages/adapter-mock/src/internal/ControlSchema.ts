@@ -156,6 +156,8 @@ export const JournalQuery = Schema.Struct({
   number: Schema.optionalKey(Schema.String),
   /** Only entries that arrived at or after this time: ms since the epoch or an ISO date. */
   since: Schema.optionalKey(Schema.String),
+  /** Only entries with a greater id (a live view polls with the last id it has). */
+  after: Schema.optionalKey(Schema.String),
   order: Schema.optionalKey(Schema.Literals(["newest", "oldest"])),
   limit: Schema.optionalKey(Schema.String)
 })

@@ -132,7 +132,7 @@ export class State {
   static make(config: ResolvedConfig, now: number): Result.Result<State, string> {
     const served = servedVersion(config.version)
     if (served === undefined) {
-      return Result.fail(`version ${JSON.stringify(config.version)} is not a server version (major.minor[.patch], e.g. 2.41.3; or legacy / repurposed)`)
+      return Result.fail(`version ${JSON.stringify(config.version)} is not a server version (major.minor[.patch], e.g. 2.41.3; or legacy / repurposed / unknown)`)
     }
     const callingCode = callingCodeOf(config.registered)
     if (callingCode === undefined) return Result.fail(`registered number ${config.registered} has no known country calling code`)

@@ -249,8 +249,10 @@ export const script = String.raw`
     }
   };
 
-  // Each poll asks for the newest entry first, then only for the new ones plus the newest one
-  // already shown: an id whose arrival time differs from the one shown means a reset in between.
+  // Each poll asks for the newest entry first: an id lower than the newest shown, or the same id
+  // with another arrival time, means the journal was reset. Then only what is new is asked for
+  // (after the newest shown but one, which must still be the one shown, else a reset happened).
+  const newestPage = async () => (await api("GET", "requests?order=newest&limit=" + MAX_ROWS)).entries.reverse();
   const pollJournal = async () => {
     if (pause.checked) return;
     const head = await api("GET", "requests?order=newest&limit=1");
@@ -258,15 +260,20 @@ export const script = String.raw`
     const newest = top === undefined ? 0 : top.id;
     if (newest < newestId || (newest === newestId && newest > 0 && seen.get(top.id) !== top.at)) clearJournal();
     if (newest > newestId) {
-      const overlap = newestId > 0 ? 1 : 0;
-      const limit = Math.min(newest - newestId + overlap, MAX_ROWS);
-      const page = limit === 1 ? head : await api("GET", "requests?order=newest&limit=" + limit);
-      if (overlap === 1) {
-        const known = page.entries.find((e) => e.id === newestId);
-        if (known === undefined || seen.get(known.id) !== known.at) clearJournal();
+      let entries;
+      if (newestId === 0 || newest - newestId >= MAX_ROWS) {
+        clearJournal();
+        entries = await newestPage();
+      } else {
+        entries = (await api("GET", "requests?order=oldest&after=" + (newestId - 1) + "&limit=" + MAX_ROWS)).entries;
+        const known = entries[0];
+        if (known === undefined || known.id !== newestId || seen.get(known.id) !== known.at) {
+          clearJournal();
+          entries = await newestPage();
+        }
       }
-      // Newest first: add the new ones from the oldest, each at the top.
-      for (const e of page.entries.slice().reverse()) {
+      // Oldest first, each at the top.
+      for (const e of entries) {
         if (seen.get(e.id) === e.at) continue;
         seen.set(e.id, e.at);
         if (e.id > newestId) newestId = e.id;
