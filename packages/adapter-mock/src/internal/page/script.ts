@@ -148,7 +148,7 @@ export const script = String.raw`
   rateApply.addEventListener("click", setRateLimit);
   faultRows.prepend(el("div", { class: "row", id: "fault-rate_limit" },
     el("label", { for: "fault-rate_limit-on", title: "token bucket of /v1/contacts…", text: "rate limit" }),
-    current.rate_limit, rateOn, rps, el("span", { class: "muted", text: "rps" }), burst, el("span", { class: "muted", text: "burst" }), rateApply));
+    current.rate_limit, rateOn, rps, el("span", { class: "muted", text: "/s, burst" }), burst, rateApply));
   byId("faults-clear").addEventListener("click", () =>
     applyFaults("clear faults", { overloaded_next: 0, malformed_next: 0, dropped_next: 0, slow_next: 0, lookup_failure_rate: 0 })
   );

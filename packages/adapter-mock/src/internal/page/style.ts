@@ -13,7 +13,7 @@ export const style = `
 body { margin: 0; font: 14px/1.4 system-ui, sans-serif; }
 header { display: flex; gap: 1em; align-items: baseline; padding: .6em 1em; border-bottom: 1px solid var(--line); flex-wrap: wrap; }
 header h1 { font-size: 1.1em; margin: 0; }
-main { display: grid; grid-template-columns: minmax(27em, 31em) 1fr; gap: 0 1em; padding: 0 1em 1em; }
+main { display: grid; grid-template-columns: minmax(32em, 36em) 1fr; gap: 0 1em; padding: 0 1em 1em; }
 @media (max-width: 900px) { main { grid-template-columns: 1fr; } }
 section { padding: .4em 0; }
 h2 { font-size: 1em; margin: .8em 0 .4em; border-bottom: 1px solid var(--line); }
@@ -27,7 +27,8 @@ td.num { text-align: right; font-variant-numeric: tabular-nums; }
 .current { color: var(--muted); min-width: 6em; font-variant-numeric: tabular-nums; }
 input[type=number] { width: 5.5em; }
 input[type=text] { width: 10em; }
-#fault-rate_limit-rps, #fault-rate_limit-burst, #version-after { width: 4em; }
+#fault-rate_limit-rps, #fault-rate_limit-burst, #version-after { width: 3.6em; }
+#fault-rate_limit .current { min-width: 0; }
 #version-input { width: 6em; }
 button { cursor: pointer; }
 #status { font-size: .9em; }
