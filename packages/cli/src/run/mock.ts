@@ -149,7 +149,7 @@ const banner = (server: SimulatorServer.ServerInfo, resolved: SimulatorConfig.Re
     `try:   WA_BASE_URL=${server.url}${hasToken ? " WA_TOKEN=<token>" : " WA_USERNAME=admin WA_PASSWORD=secret WA_NEW_PASSWORD='Choose-1-now'"} wa-contacts check 16315551000`,
     ...(resolved.control
       ? [
-        `control surface: ${server.url}/_simulator/ (JSON; the document: ${server.url}/_simulator/openapi.json)`,
+        `live page: ${server.url}/_simulator/ (open it in a browser) · control surface (JSON): ${server.url}/_simulator/openapi.json`,
         "  users, inbound, identity-change, faults, clock, version, scenario, reset, state, requests, numbers/{number}"
       ]
       : []),
