@@ -10,7 +10,7 @@
  */
 import { describe, expect, it } from "@effect/vitest"
 import { Context, Effect, Fiber, Layer, Stream } from "effect"
-import { Check, Config } from "@wa-contacts/core"
+import { Check, ContactsConfig } from "@wa-contacts/core"
 import { Simulator, SimulatorServer, type SimulatorConfig } from "@wa-contacts/adapter-mock"
 import { HttpTransport } from "../src/index.ts"
 import type { HttpTransportConfig } from "../src/HttpTransportConfig.ts"
@@ -97,7 +97,7 @@ const runScenario = (scenario: Scenario) =>
       stats
     })).pipe(
       Effect.provide(HttpTransport.layer({ baseUrl: url, token: TOKEN, timeout: "5 seconds", ...scenario.client?.(url) })),
-      Effect.provideService(Config.ContactsConfig, { retry: { times: 25, baseDelay: "5 millis", maxDelay: "50 millis" } })
+      Effect.provideService(ContactsConfig.ContactsConfig, { retry: { times: 25, baseDelay: "5 millis", maxDelay: "50 millis" } })
     )
     const ms = Date.now() - started
     yield* Fiber.interrupt(injector)

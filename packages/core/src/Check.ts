@@ -18,7 +18,7 @@
  * @since 0.1.0
  */
 import { type Duration, Effect, Ref, Stream } from "effect"
-import { ContactsConfig, type ContactsConfigShape } from "./Config.ts"
+import { ContactsConfig, type ContactsConfigShape } from "./ContactsConfig.ts"
 import { type ContactsError, InputError } from "./Errors.ts"
 import { phoneProblem } from "./Input.ts"
 import type { PollOptions } from "./Policy.ts"

@@ -14,7 +14,7 @@
  */
 import { Effect, type Layer, ManagedRuntime, Stream } from "effect"
 import { type CheckOptions, checkBatch, checkStream, type CheckStreamOptions } from "./Check.ts"
-import { ContactsConfig, type ContactsConfigShape } from "./Config.ts"
+import { ContactsConfig, type ContactsConfigShape } from "./ContactsConfig.ts"
 import * as Contacts from "./Contacts.ts"
 import { InputError } from "./Errors.ts"
 import type { CheckResult } from "./Result.ts"

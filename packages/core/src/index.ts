@@ -21,8 +21,8 @@ export * as Translation from "./Translation.ts"
 export * as Result from "./Result.ts"
 /** Validation of arguments before sending. */
 export * as Input from "./Input.ts"
-/** Client settings. */
-export * as Config from "./Config.ts"
+/** Client settings (`ContactsConfig`, not effect's `Config`). */
+export * as ContactsConfig from "./ContactsConfig.ts"
 /** Retry policy. */
 export * as Policy from "./Policy.ts"
 /** Client-side rate limit. */

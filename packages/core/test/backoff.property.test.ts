@@ -6,7 +6,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Duration, Effect, Exit, Random, Schedule } from "effect"
 import fc from "fast-check"
-import { Config, Contacts, Errors, Policy } from "@wa-contacts/core"
+import { ContactsConfig, Contacts, Errors, Policy } from "@wa-contacts/core"
 import { runClocked } from "./support/Clocked.ts"
 import { apiError, fromFunction } from "./support/ScriptedTransport.ts"
 
@@ -65,7 +65,7 @@ describe("back-off stays within its cap (issue #11 item 3)", () => {
         yield* runClocked(
           Contacts.unblock("+16315551000").pipe(
             Effect.provide(scripted.layer),
-            Effect.provideService(Config.ContactsConfig, { retry: { times: 6, baseDelay: "137.3 millis", maxDelay: "1 second" } }),
+            Effect.provideService(ContactsConfig.ContactsConfig, { retry: { times: 6, baseDelay: "137.3 millis", maxDelay: "1 second" } }),
             Effect.exit,
             Random.withSeed(seed)
           ),

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Stream } from "effect"
-import { Check, Config, Result, Transport } from "@wa-contacts/core"
+import { Check, ContactsConfig, Result, Transport } from "@wa-contacts/core"
 import { runClocked } from "./support/Clocked.ts"
 import { checkAnswer, fromFunction, type Scripted } from "./support/ScriptedTransport.ts"
 
@@ -22,7 +22,7 @@ const collect = <A, E>(scripted: Scripted, stream: Stream.Stream<A, E, Transport
   runClocked(
     Stream.runCollect(stream).pipe(
       Effect.provide(scripted.layer),
-      Effect.provideService(Config.ContactsConfig, { registeredNumber: "+1 631 555 0000" })
+      Effect.provideService(ContactsConfig.ContactsConfig, { registeredNumber: "+1 631 555 0000" })
     )
   )
 

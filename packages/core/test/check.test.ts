@@ -6,7 +6,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Fiber, Stream } from "effect"
 import { TestClock } from "effect/testing"
-import { Check, Config, Result, Transport } from "@wa-contacts/core"
+import { Check, ContactsConfig, Result, Transport } from "@wa-contacts/core"
 import { runClocked } from "./support/Clocked.ts"
 import { checkAnswer, contactsOf, fromFunction, json, type Scripted } from "./support/ScriptedTransport.ts"
 import { vendorBody } from "./support/vectors.ts"
@@ -18,8 +18,8 @@ const sampleInputs = (sample.body as { contacts: Array<{ input: string }> }).con
 const run = <A, E>(
   scripted: Scripted,
   effect: Effect.Effect<A, E, Transport.Transport>,
-  config: Config.ContactsConfigShape = {}
-) => runClocked(effect.pipe(Effect.provide(scripted.layer), Effect.provideService(Config.ContactsConfig, config)))
+  config: ContactsConfig.ContactsConfigShape = {}
+) => runClocked(effect.pipe(Effect.provide(scripted.layer), Effect.provideService(ContactsConfig.ContactsConfig, config)))
 
 /** The vendor's sample answer to every request (no meta). */
 const sampleServer = () => fromFunction(() => json(200, sample.body))

@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from "@effect/vitest"
 import { Duration, Effect, Exit, Schedule, Stream, Tracer } from "effect"
-import { Check, Config, Contacts, Policy, Result, Transport } from "@wa-contacts/core"
+import { Check, ContactsConfig, Contacts, Policy, Result, Transport } from "@wa-contacts/core"
 import { runClocked } from "./support/Clocked.ts"
 import { apiError, checkAnswer, fromFunction, type Scripted } from "./support/ScriptedTransport.ts"
 
@@ -21,7 +21,7 @@ const collect = <A, E>(scripted: Scripted, stream: Stream.Stream<A, E, Transport
   runClocked(
     Stream.runCollect(stream).pipe(
       Effect.provide(scripted.layer),
-      Effect.provideService(Config.ContactsConfig, { registeredNumber: "+1 631 555 0000" })
+      Effect.provideService(ContactsConfig.ContactsConfig, { registeredNumber: "+1 631 555 0000" })
     )
   )
 

@@ -6,7 +6,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Fiber } from "effect"
 import { TestClock } from "effect/testing"
-import { Check, Config, Contacts, Errors, Policy, Transport } from "@wa-contacts/core"
+import { Check, ContactsConfig, Contacts, Errors, Policy, Transport } from "@wa-contacts/core"
 import { runClocked } from "./support/Clocked.ts"
 import { apiError, checkAnswer, failure, fromFunction, fromQueue, json, text, type Scripted } from "./support/ScriptedTransport.ts"
 
@@ -35,7 +35,7 @@ describe("429 and Retry-After", () => {
       const scripted = fromQueue([apiError(429, 1015, "Too many requests", "", { "retry-after": "30" }), ok])
       const fiber = yield* Effect.forkChild(
         Effect.provide(Contacts.unblock("+16315551000"), scripted.layer).pipe(
-          Effect.provideService(Config.ContactsConfig, { retry: { maxDelay: "1 second" } })
+          Effect.provideService(ContactsConfig.ContactsConfig, { retry: { maxDelay: "1 second" } })
         )
       )
       yield* TestClock.adjust(29_999)
@@ -184,7 +184,7 @@ describe("retries are capped", () => {
       const scripted = fromFunction(() => apiError(500, 1014, "Internal error"))
       const exit = yield* runToEnd(
         scripted,
-        Contacts.unblock("+16315551000").pipe(Effect.provideService(Config.ContactsConfig, { retry: { times: 2 } }))
+        Contacts.unblock("+16315551000").pipe(Effect.provideService(ContactsConfig.ContactsConfig, { retry: { times: 2 } }))
       )
       expect(scripted.requests).toHaveLength(3)
       expect(exit).toMatchObject({ _tag: "Failure" })
@@ -196,7 +196,7 @@ describe("retries are capped", () => {
       yield* runToEnd(
         scripted,
         Contacts.unblock("+16315551000").pipe(
-          Effect.provideService(Config.ContactsConfig, { retry: { times: 5, baseDelay: "100 millis", maxDelay: "1 second" } })
+          Effect.provideService(ContactsConfig.ContactsConfig, { retry: { times: 5, baseDelay: "100 millis", maxDelay: "1 second" } })
         )
       )
       const gaps = scripted.requests.slice(1).map((r, i) => r.at - scripted.requests[i]!.at)

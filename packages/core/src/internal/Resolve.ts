@@ -8,7 +8,7 @@
  */
 import { type Duration, Effect, Ref } from "effect"
 import { call, type CallObserver } from "../Call.ts"
-import type { ContactsConfigShape } from "../Config.ts"
+import type { ContactsConfigShape } from "../ContactsConfig.ts"
 import type { ContactsError } from "../Errors.ts"
 import { type PollOptions, pollSchedule } from "../Policy.ts"
 import * as Requests from "../Requests.ts"
