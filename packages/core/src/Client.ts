@@ -17,7 +17,7 @@ import { type CheckOptions, checkBatch, checkStream, type CheckStreamOptions } f
 import { ContactsConfig, type ContactsConfigShape } from "./ContactsConfig.ts"
 import * as Contacts from "./Contacts.ts"
 import { InputError } from "./Errors.ts"
-import type { CheckResult } from "./Result.ts"
+import type { CheckResult } from "./CheckResult.ts"
 import type { Transport } from "./Transport.ts"
 
 /** The operations as Promises and async iterables. Call `dispose()` when done. */

@@ -7,7 +7,7 @@
  */
 import { Duration } from "effect"
 import type { Change, StoredResult } from "./ResultStore.ts"
-import { type Outcome, untrusted, type WaId } from "./Result.ts"
+import { type Outcome, untrusted, type WaId } from "./CheckResult.ts"
 import type { Semantics } from "./Version.ts"
 
 /** How long a result stays fresh by default: 7 days, the server's own cache of check results. */

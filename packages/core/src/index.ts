@@ -18,7 +18,7 @@ export * as Version from "./Version.ts"
 /** Phone number translation and lint. */
 export * as Translation from "./Translation.ts"
 /** Domain results of a check. */
-export * as Result from "./Result.ts"
+export * as CheckResult from "./CheckResult.ts"
 /** Validation of arguments before sending. */
 export * as Input from "./Input.ts"
 /** Client settings (`ContactsConfig`, not effect's `Config`). */

@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from "@effect/vitest"
 import { Duration, Effect, Exit, Schedule, Stream, Tracer } from "effect"
-import { Check, ContactsConfig, Contacts, Policy, Result, Transport } from "@wa-contacts/core"
+import { Check, ContactsConfig, Contacts, Policy, CheckResult, Transport } from "@wa-contacts/core"
 import { runClocked } from "./support/Clocked.ts"
 import { apiError, checkAnswer, fromFunction, type Scripted } from "./support/ScriptedTransport.ts"
 
@@ -240,7 +240,7 @@ describe("answers kept for later duplicates", () => {
     Effect.gen(function*() {
       const scripted = fromFunction((request) => checkAnswer(request, () => ({ status: "failed" }), { version: "2.41.3" }))
       const results = yield* collect(scripted, Check.checkStream(["+16315550001", "+1 631 555 0001"], { batchSize: 1 }))
-      for (const r of results) expect(r).toMatchObject({ _tag: "Failed", cause: "server", detail: (Result.serverFailed as { detail: string }).detail })
+      for (const r of results) expect(r).toMatchObject({ _tag: "Failed", cause: "server", detail: (CheckResult.serverFailed as { detail: string }).detail })
     }))
 })
 

@@ -5,7 +5,7 @@
  * @internal
  */
 import { phoneProblem } from "../Input.ts"
-import { type CheckResult, missingFromAnswer } from "../Result.ts"
+import { type CheckResult, missingFromAnswer } from "../CheckResult.ts"
 import { markDuplicate, type Translation, type Translator } from "../Translation.ts"
 import type { Semantics } from "../Version.ts"
 import type { Answer, AnswerTable } from "./AnswerTable.ts"
