@@ -200,10 +200,10 @@ export const validate = (options: ConnectionOptions): Effect.Effect<void, Exit> 
     }
     if (Option.isSome(options.latency) && options.latency.value < 0) return yield* usage("--latency must be 0 or more milliseconds")
     if (!options.mock && Option.isNone(options.baseUrl)) return yield* usage(NO_SERVER)
-    const { Translation, Version } = yield* Effect.promise(() => import("@wa-contacts/core"))
+    const { Translation, ApiVersion } = yield* Effect.promise(() => import("@wa-contacts/core"))
     if (Option.isSome(options.apiVersion)) {
       const text = options.apiVersion.value.trim()
-      if (!Version.isSemantics(text) && Version.parseVersion(text) === undefined) {
+      if (!ApiVersion.isSemantics(text) && ApiVersion.parseVersion(text) === undefined) {
         return yield* usage(
           `--api-version ${JSON.stringify(options.apiVersion.value)} is not a server version (major.minor[.patch], e.g. 2.41.3; or legacy / repurposed / unknown)`
         )

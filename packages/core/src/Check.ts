@@ -32,7 +32,7 @@ import * as Counts from "./internal/CheckCounts.ts"
 import * as Pacing from "./internal/Pacing.ts"
 import { resolveInputs } from "./internal/Resolve.ts"
 import { Translator, type Validity } from "./Translation.ts"
-import { resolveSemantics, type Semantics } from "./Version.ts"
+import { resolveSemantics, type Semantics } from "./ApiVersion.ts"
 import type { Blocking } from "./Wire.ts"
 
 export type { PollOptions } from "./Policy.ts"

@@ -20,7 +20,7 @@ import { type Change, ResultStore, type StoredResult, type StoreError } from "./
 import * as StoreRules from "./StoreRules.ts"
 import { Transport } from "./Transport.ts"
 import type { TranslatedNumber, Warning } from "./Translation.ts"
-import type { Semantics } from "./Version.ts"
+import type { Semantics } from "./ApiVersion.ts"
 import type { Answer } from "./internal/AnswerTable.ts"
 import * as StoreGate from "./internal/StoreGate.ts"
 

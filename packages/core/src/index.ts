@@ -14,7 +14,7 @@ export * as Errors from "./Errors.ts"
 /** Request and response bodies as `Schema`s. */
 export * as Wire from "./Wire.ts"
 /** Server versions and the semantics of `valid`. */
-export * as Version from "./Version.ts"
+export * as ApiVersion from "./ApiVersion.ts"
 /** Phone number translation and lint. */
 export * as Translation from "./Translation.ts"
 /** Domain results of a check. */

@@ -6,7 +6,7 @@
  *
  * @since 0.1.0
  */
-import { Check, ContactsConfig, Version } from "@wa-contacts/core"
+import { Check, ContactsConfig, ApiVersion } from "@wa-contacts/core"
 import { Cause, Console, type Duration, Effect, Exit as EffectExit, Option, Stream } from "effect"
 import * as Connection from "../Connection.ts"
 import { toExit } from "../ErrorMessage.ts"
@@ -116,7 +116,7 @@ export const run = Effect.fnUntraced(function*(input: CheckInput) {
 
     const startedAt = Date.now()
     // What --api-version says, when given; otherwise only an answer tells the semantics.
-    const fallback = settings.apiVersion === undefined ? undefined : Version.resolveSemantics(settings.apiVersion, undefined)
+    const fallback = settings.apiVersion === undefined ? undefined : ApiVersion.resolveSemantics(settings.apiVersion, undefined)
     const finish = <E>(exit: EffectExit.Exit<void, E>) =>
       Effect.gen(function*() {
         progress.done()

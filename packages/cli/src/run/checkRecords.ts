@@ -3,7 +3,7 @@
  *
  * @since 0.1.0
  */
-import { type Check, CheckResult, Version } from "@wa-contacts/core"
+import { type Check, CheckResult, ApiVersion } from "@wa-contacts/core"
 import type * as Input from "../Input.ts"
 import type * as Output from "../Output.ts"
 import { count } from "../Progress.ts"
@@ -80,7 +80,7 @@ export const summaryLines = (
   stats: Check.CheckStats,
   elapsedMs: number,
   skipped: number,
-  semantics: Version.Semantics | undefined,
+  semantics: ApiVersion.Semantics | undefined,
   ending: string | undefined
 ): ReadonlyArray<string> => {
   const s = stats.byStatus
@@ -94,7 +94,7 @@ export const summaryLines = (
   return [
     `${count(stats.results)} checked in ${seconds(elapsedMs)}: ${counts}`,
     // No answer read and no --api-version: nothing says how the server reads `valid`, so no claim.
-    `sent: ${sent.join(", ")}` + (semantics === undefined ? "" : ` · semantics: ${semantics} — ${Version.describeSemantics(semantics)}`),
+    `sent: ${sent.join(", ")}` + (semantics === undefined ? "" : ` · semantics: ${semantics} — ${ApiVersion.describeSemantics(semantics)}`),
     ...(ending === undefined ? [] : [ending])
   ]
 }

@@ -10,7 +10,7 @@
  */
 import type { Outcome, WaId } from "../CheckResult.ts"
 import { missingFromAnswer, serverFailed, untrusted } from "../CheckResult.ts"
-import type { Semantics } from "../Version.ts"
+import type { Semantics } from "../ApiVersion.ts"
 
 /** The answer for one distinct number. */
 export interface Answer {

@@ -7,7 +7,7 @@
 import { phoneProblem } from "../Input.ts"
 import { type CheckResult, missingFromAnswer } from "../CheckResult.ts"
 import { markDuplicate, type Translation, type Translator } from "../Translation.ts"
-import type { Semantics } from "../Version.ts"
+import type { Semantics } from "../ApiVersion.ts"
 import type { Answer, AnswerTable } from "./AnswerTable.ts"
 
 /** One input of a bulk check, prepared: translated, linted, and whether it is the first of its number. */
