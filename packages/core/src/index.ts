@@ -33,8 +33,12 @@ export * as Requests from "./Requests.ts"
 export * as Response from "./Response.ts"
 /** Checking contacts: one batch, or a stream. */
 export * as Check from "./Check.ts"
-/** Block, unblock, blocklist, report, identity. */
-export * as Contacts from "./Contacts.ts"
+/** Block, unblock and the blocklist. */
+export * as Blocking from "./Blocking.ts"
+/** Report a contact. */
+export * as Report from "./Report.ts"
+/** A contact's identity: read and acknowledge it. */
+export * as Identity from "./Identity.ts"
 /** The Promise facade. */
 export * as Client from "./Client.ts"
 /** The result store port: stored results, claims, the ledger. */

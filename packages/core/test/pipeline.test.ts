@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from "@effect/vitest"
 import { Duration, Effect, Exit, Schedule, Stream, Tracer } from "effect"
-import { Check, ContactsConfig, Contacts, Policy, CheckResult, Transport } from "@wa-contacts/core"
+import { Check, ContactsConfig, Blocking, Policy, CheckResult, Transport } from "@wa-contacts/core"
 import { runClocked } from "./support/Clocked.ts"
 import { apiError, checkAnswer, fromFunction, type Scripted } from "./support/ScriptedTransport.ts"
 
@@ -261,7 +261,7 @@ describe("spans (#14 item 7)", () => {
         Effect.gen(function*() {
           yield* Check.checkBatch(["+16315550001"])
           yield* Stream.runDrain(Check.checkStream(["+16315550002"]))
-          yield* Contacts.unblock("+16315550003")
+          yield* Blocking.unblock("+16315550003")
         }).pipe(Effect.provide(scripted.layer), Effect.withTracer(tracer))
       )
       expect(names).toEqual(expect.arrayContaining(["check", "checkStream", "unblock"]))
