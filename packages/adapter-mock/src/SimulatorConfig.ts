@@ -37,11 +37,11 @@ export interface SimulatorConfig {
    * `meta.version` of every response: `major.minor[.patch]`, read by core's rule (`< 2.43`
    * answers with legacy semantics); `legacy` / `repurposed` / `unknown` stand for 2.41.3 / 2.45.1 /
    * 2.45.1. Anything
-   * else is refused. Default `2.41.3`.
+   * else is refused. Default `2.41.3`. (Core's `ContactsConfig` names it the same.)
    */
-  readonly version?: string | undefined
+  readonly apiVersion?: string | undefined
   /** The number the business is registered with; inputs without `+` are read in its country. Default `+16315550000`. */
-  readonly registered?: string | undefined
+  readonly registeredNumber?: string | undefined
   /** The WhatsApp users. Default: {@link defaultDirectory}. */
   readonly users?: ReadonlyArray<DirectoryUser> | undefined
   /** Every possible number is a WhatsApp user (wa_id = its digits): for load tests. */
@@ -103,8 +103,8 @@ export type Mode = "in-process" | "http"
 
 /** A configuration with every default filled in. */
 export interface ResolvedConfig {
-  readonly version: string
-  readonly registered: string
+  readonly apiVersion: string
+  readonly registeredNumber: string
   readonly users: ReadonlyArray<DirectoryUser>
   readonly allUsers: boolean
   readonly lookupLatencyMs: number
@@ -124,8 +124,8 @@ export interface ResolvedConfig {
 
 /** Fill in the defaults of a configuration for the given mode. */
 export const resolve = (config: SimulatorConfig, mode: Mode): ResolvedConfig => ({
-  version: config.version ?? "2.41.3",
-  registered: config.registered ?? "+16315550000",
+  apiVersion: config.apiVersion ?? "2.41.3",
+  registeredNumber: config.registeredNumber ?? "+16315550000",
   users: config.users ?? defaultDirectory,
   allUsers: config.allUsers ?? false,
   lookupLatencyMs: config.lookupLatencyMs ?? defaultLookupLatencyMs,

@@ -7,8 +7,8 @@ describe("configuration defaults", () => {
   it("in-process: version 2.41.3, registered +16315550000, 500 ms, admin/secret, no rate limit", () => {
     const config = SimulatorConfig.resolve({}, "in-process")
     expect(config).toMatchObject({
-      version: "2.41.3",
-      registered: "+16315550000",
+      apiVersion: "2.41.3",
+      registeredNumber: "+16315550000",
       allUsers: false,
       lookupLatencyMs: 500,
       accounts: [{ username: "admin", password: "secret", mustChangePassword: true }],

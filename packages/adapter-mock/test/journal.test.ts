@@ -180,7 +180,7 @@ describe("switching the version while running", () => {
   it.effect("a simulator configured with a version it cannot parse does not start", () =>
     Effect.gen(function*() {
       for (const version of ["nonsense", "2", "2.x"]) {
-        const error = yield* Effect.flip(Simulator.make({ version }))
+        const error = yield* Effect.flip(Simulator.make({ apiVersion: version }))
         expect(error.message).toContain("is not a server version")
       }
     }))

@@ -245,8 +245,8 @@ export const layer = (options: ConnectionOptions): Layer.Layer<Transport.Transpo
       return orUsage(SimulatorTransport.layer({
         ...Option.match(options.latency, { onNone: () => ({}), onSome: (lookupLatencyMs) => ({ lookupLatencyMs }) }),
         allUsers: options.allUsers,
-        ...(apiVersion === undefined ? {} : { version: apiVersion }),
-        ...(registered === undefined ? {} : { registered })
+        ...(apiVersion === undefined ? {} : { apiVersion }),
+        ...(registered === undefined ? {} : { registeredNumber: registered })
       }), (error) => `--mock: ${describe(error)}`)
     }
     const { HttpTransport, HttpTransportConfig } = yield* Effect.promise(() => import("@wa-contacts/adapter-http"))

@@ -130,12 +130,12 @@ export class State {
    * registered number without a country code, users that are not possible numbers.
    */
   static make(config: ResolvedConfig, now: number): Result.Result<State, string> {
-    const served = servedVersion(config.version)
+    const served = servedVersion(config.apiVersion)
     if (served === undefined) {
-      return Result.fail(`version ${JSON.stringify(config.version)} is not a server version (major.minor[.patch], e.g. 2.41.3; or legacy / repurposed / unknown)`)
+      return Result.fail(`version ${JSON.stringify(config.apiVersion)} is not a server version (major.minor[.patch], e.g. 2.41.3; or legacy / repurposed / unknown)`)
     }
-    const callingCode = callingCodeOf(config.registered)
-    if (callingCode === undefined) return Result.fail(`registered number ${config.registered} has no known country calling code`)
+    const callingCode = callingCodeOf(config.registeredNumber)
+    if (callingCode === undefined) return Result.fail(`registered number ${config.registeredNumber} has no known country calling code`)
     const state = new State(config, served, callingCode, now)
     const added = state.addUsers(config.users)
     return Result.isFailure(added) ? Result.fail(`directory: ${added.failure.message}`) : Result.succeed(state)
