@@ -104,7 +104,7 @@ export const rateLimitFigure = (size: Size): Promise<Figure> =>
     5,
     "the simulator",
     size,
-    () => spawnServer({ allUsers: true, lookupLatencyMs: 0, rateLimit: { rps: 20, burst: 60 }, tokens: [BENCH_TOKEN] }),
+    () => spawnServer({ allUsers: true, lookupLatencyMs: 0, rateLimit: { requestsPerSecond: 20, burst: 60 }, tokens: [BENCH_TOKEN] }),
     simulatorTooMany
   )
 

@@ -47,7 +47,7 @@ const injections = (n: number, body: unknown): ReadonlyArray<readonly [number, s
 const scenarios: ReadonlyArray<Scenario> = [
   {
     name: "429 storm",
-    server: { rateLimit: { rps: 25, burst: 8 } },
+    server: { rateLimit: { requestsPerSecond: 25, burst: 8 } },
     inject: [],
     concurrency: 8,
     expectRetried: ["RateLimited"]

@@ -55,7 +55,9 @@ export const applyPatch = (faults: Faults, patch: FaultsPatch): Faults => ({ ...
 /** Convert the JSON form to a patch. */
 export const fromJson = (json: FaultsPatchJson): FaultsPatch => {
   const patch: { -readonly [K in keyof Faults]?: Faults[K] } = {}
-  if (json.rate_limit !== undefined) patch.rateLimit = json.rate_limit
+  if (json.rate_limit !== undefined) {
+    patch.rateLimit = json.rate_limit === false ? false : { requestsPerSecond: json.rate_limit.rps, burst: json.rate_limit.burst }
+  }
   if (json.overloaded_next !== undefined) patch.overloadedNext = json.overloaded_next
   if (json.malformed_next !== undefined) patch.malformedNext = json.malformed_next
   if (json.dropped_next !== undefined) patch.droppedNext = json.dropped_next
@@ -85,7 +87,7 @@ export const FaultsAnswer = Schema.Struct({ faults: FaultsJson })
 
 /** The JSON form of the switches in effect (what `POST /_simulator/faults` answers). */
 export const toJson = (faults: Faults): FaultsJson => ({
-  rate_limit: faults.rateLimit,
+  rate_limit: faults.rateLimit === false ? false : { rps: faults.rateLimit.requestsPerSecond, burst: faults.rateLimit.burst },
   overloaded_next: faults.overloadedNext,
   malformed_next: faults.malformedNext,
   dropped_next: faults.droppedNext,

@@ -25,9 +25,12 @@ export interface Account {
   readonly mustChangePassword?: boolean | undefined
 }
 
-/** A token bucket: `rps` tokens per second, at most `burst` at once. */
+/**
+ * A token bucket: `requestsPerSecond` tokens per second, at most `burst` at once (core's
+ * `RateLimit` names; `rps` on the control surface's JSON).
+ */
 export interface RateLimit {
-  readonly rps: number
+  readonly requestsPerSecond: number
   readonly burst: number
 }
 
@@ -90,7 +93,7 @@ export const defaultAccounts: ReadonlyArray<Account> = [
 ]
 
 /** The rate limit the vendor documents for non-message endpoints (core's, written once). */
-export const defaultRateLimit: RateLimit = { rps: CoreRateLimit.DOCUMENTED.requestsPerSecond, burst: CoreRateLimit.DOCUMENTED.burst }
+export const defaultRateLimit: RateLimit = { requestsPerSecond: CoreRateLimit.DOCUMENTED.requestsPerSecond, burst: CoreRateLimit.DOCUMENTED.burst }
 
 /** How long a lookup takes unless configured: the one default, for code, `--mock` and `mock serve`. */
 export const defaultLookupLatencyMs = 500

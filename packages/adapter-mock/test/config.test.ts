@@ -25,7 +25,7 @@ describe("configuration defaults", () => {
   })
 
   it("over HTTP the documented rate limit is on unless turned off", () => {
-    expect(SimulatorConfig.resolve({}, "http").rateLimit).toEqual({ rps: 20, burst: 60 })
+    expect(SimulatorConfig.resolve({}, "http").rateLimit).toEqual({ requestsPerSecond: 20, burst: 60 })
     expect(SimulatorConfig.resolve({ rateLimit: false }, "http").rateLimit).toBe(false)
   })
 })

@@ -35,7 +35,7 @@ describe("rate limit: 20 requests/s with bursts of 60, then 429 / 1015 with Retr
       yield* TestClock.adjust(1000)
       const next = yield* Effect.forEach(Array.from({ length: 21 }), () => Effect.map(blocklist, (r) => r.status))
       expect(next.filter((s) => s === 200).length).toBe(20)
-    }).pipe(Effect.provide(SimulatorTransport.layer({ rateLimit: { rps: 20, burst: 60 } }))))
+    }).pipe(Effect.provide(SimulatorTransport.layer({ rateLimit: { requestsPerSecond: 20, burst: 60 } }))))
 
   it.effect("Retry-After says how many seconds until a token is back", () =>
     Effect.gen(function*() {
@@ -43,11 +43,11 @@ describe("rate limit: 20 requests/s with bursts of 60, then 429 / 1015 with Retr
       const limited = yield* blocklist
       expect(limited.status).toBe(429)
       expect(limited.headers["retry-after"]).toBe("4")
-    }).pipe(Effect.provide(SimulatorTransport.layer({ rateLimit: { rps: 0.25, burst: 1 } }))))
+    }).pipe(Effect.provide(SimulatorTransport.layer({ rateLimit: { requestsPerSecond: 0.25, burst: 1 } }))))
 
   it.effect("can be switched on and off with the rate_limit fault", () =>
     Effect.gen(function*() {
-      yield* setFaults({ rateLimit: { rps: 1, burst: 2 } })
+      yield* setFaults({ rateLimit: { requestsPerSecond: 1, burst: 2 } })
       const statuses = yield* Effect.forEach(Array.from({ length: 3 }), () => Effect.map(blocklist, (r) => r.status))
       expect(statuses).toEqual([200, 200, 429])
       yield* setFaults({ rateLimit: false })
@@ -60,7 +60,7 @@ describe("rate limit: 20 requests/s with bursts of 60, then 429 / 1015 with Retr
       expect((yield* blocklist).status).toBe(429)
       const login = yield* send({ method: "POST", path: "/v1/users/login" })
       expect(login.status).toBe(401)
-    }).pipe(Effect.provide(SimulatorTransport.layer({ rateLimit: { rps: 1, burst: 2 } }))))
+    }).pipe(Effect.provide(SimulatorTransport.layer({ rateLimit: { requestsPerSecond: 1, burst: 2 } }))))
 })
 
 describe("faults: the next N requests overloaded, malformed, dropped or slow", () => {

@@ -40,7 +40,7 @@ export const applyScenario = (state: State, name: string, now: number): Result.R
       break
     }
     case "rate-limit-storm":
-      state.setFaults({ rateLimit: { rps: 2, burst: 2 } }, now)
+      state.setFaults({ rateLimit: { requestsPerSecond: 2, burst: 2 } }, now)
       break
     case "overloaded":
       state.setFaults({ overloadedNext: 5 }, now)

@@ -227,7 +227,7 @@ export class State {
 
   #syncRateLimit(limit: RateLimit | false, now: number): void {
     if (limit === false) this.#bucket = undefined
-    else if (this.#bucket === undefined || this.#bucket.limit.rps !== limit.rps || this.#bucket.limit.burst !== limit.burst) {
+    else if (this.#bucket === undefined || this.#bucket.limit.requestsPerSecond !== limit.requestsPerSecond || this.#bucket.limit.burst !== limit.burst) {
       this.#bucket = new TokenBucket(limit, now)
     }
   }

@@ -86,7 +86,7 @@ export const configOf = Effect.fnUntraced(function*(input: ServeInput) {
     ? {}
     : Option.getOrUndefined(input.rate) === 0
     ? { rateLimit: false }
-    : { rateLimit: { rps: Option.getOrElse(input.rate, () => documented.rps), burst: Option.getOrElse(input.burst, () => documented.burst) } }
+    : { rateLimit: { requestsPerSecond: Option.getOrElse(input.rate, () => documented.requestsPerSecond), burst: Option.getOrElse(input.burst, () => documented.burst) } }
   const config: SimulatorConfig.SimulatorConfig = {
     host: input.host,
     port: input.port,
@@ -138,7 +138,7 @@ const appendJournal = (path: string) =>
 
 const banner = (server: SimulatorServer.ServerInfo, resolved: SimulatorConfig.ResolvedConfig, input: ServeInput): string => {
   const hasToken = Option.isSome(input.token)
-  const limit = resolved.rateLimit === false ? "no rate limit" : `rate limit ${resolved.rateLimit.rps}/s, bursts of ${resolved.rateLimit.burst}`
+  const limit = resolved.rateLimit === false ? "no rate limit" : `rate limit ${resolved.rateLimit.requestsPerSecond}/s, bursts of ${resolved.rateLimit.burst}`
   return [
     `wa-contacts simulator: API ${resolved.apiVersion}, registered ${resolved.registeredNumber}` +
     `${resolved.allUsers ? ", every number is a WhatsApp user" : `, ${resolved.users.length} WhatsApp users`}, ${limit}` +
