@@ -16,7 +16,7 @@ const NEW_PASSWORD = "N3w!Passw0rd"
 /** A simulator server for one test, and its control surface. */
 const simulator = (config: SimulatorConfig.SimulatorConfig = {}) =>
   Effect.gen(function*() {
-    const context = yield* Layer.build(SimulatorServer.layer({ lookupLatencyMs: 0, ...config }))
+    const context = yield* Layer.build(SimulatorServer.layer({ lookupLatency: 0, ...config }))
     return { server: Context.get(context, SimulatorServer.SimulatorServer), control: Context.get(context, Simulator.Simulator) }
   })
 

@@ -73,7 +73,7 @@ const inputs = Array.from({ length: N }, (_, i) => `+1631${String(2_000_000 + i)
 
 const runScenario = (scenario: Scenario) =>
   Effect.gen(function*() {
-    const config: SimulatorConfig.SimulatorConfig = { allUsers: true, lookupLatencyMs: 0, tokens: [TOKEN], rateLimit: false, ...scenario.server }
+    const config: SimulatorConfig.SimulatorConfig = { allUsers: true, lookupLatency: 0, tokens: [TOKEN], rateLimit: false, ...scenario.server }
     const context = yield* Layer.build(SimulatorServer.layer(config))
     const { url } = Context.get(context, SimulatorServer.SimulatorServer)
     // What the server received is the simulator's own count and journal: no wrapper around it.

@@ -5,7 +5,7 @@
  * @since 0.1.0
  */
 import { RateLimit as CoreRateLimit } from "@wa-contacts/core"
-import { Result, Schema } from "effect"
+import { Duration, Result, Schema } from "effect"
 import { UsersFile, usersOf } from "./internal/ControlSchema.ts"
 import type { ScenarioName } from "./internal/Scenarios.ts"
 
@@ -49,8 +49,8 @@ export interface SimulatorConfig {
   readonly users?: ReadonlyArray<DirectoryUser> | undefined
   /** Every possible number is a WhatsApp user (wa_id = its digits): for load tests. */
   readonly allUsers?: boolean | undefined
-  /** How long a contact lookup takes, in milliseconds. Default 500. */
-  readonly lookupLatencyMs?: number | undefined
+  /** How long a contact lookup takes (`"2 seconds"`, or a number of milliseconds). Default 500 ms. */
+  readonly lookupLatency?: Duration.Input | undefined
   /** Accounts for login. Default: `admin` / `secret`, which must change its password first. */
   readonly accounts?: ReadonlyArray<Account> | undefined
   /** Bearer tokens that are always accepted (they never expire). */
@@ -96,7 +96,7 @@ export const defaultAccounts: ReadonlyArray<Account> = [
 export const defaultRateLimit: RateLimit = { requestsPerSecond: CoreRateLimit.DOCUMENTED.requestsPerSecond, burst: CoreRateLimit.DOCUMENTED.burst }
 
 /** How long a lookup takes unless configured: the one default, for code, `--mock` and `mock serve`. */
-export const defaultLookupLatencyMs = 500
+export const defaultLookupLatency: Duration.Duration = Duration.millis(500)
 
 /** How many requests the journal keeps unless configured. */
 export const defaultJournalSize = 10_000
@@ -110,7 +110,7 @@ export interface ResolvedConfig {
   readonly registeredNumber: string
   readonly users: ReadonlyArray<DirectoryUser>
   readonly allUsers: boolean
-  readonly lookupLatencyMs: number
+  readonly lookupLatency: Duration.Input
   readonly accounts: ReadonlyArray<Account>
   readonly tokens: ReadonlyArray<string>
   readonly rateLimit: RateLimit | false
@@ -131,7 +131,7 @@ export const resolve = (config: SimulatorConfig, mode: Mode): ResolvedConfig => 
   registeredNumber: config.registeredNumber ?? "+16315550000",
   users: config.users ?? defaultDirectory,
   allUsers: config.allUsers ?? false,
-  lookupLatencyMs: config.lookupLatencyMs ?? defaultLookupLatencyMs,
+  lookupLatency: config.lookupLatency ?? defaultLookupLatency,
   accounts: config.accounts ?? defaultAccounts,
   tokens: config.tokens ?? [],
   rateLimit: config.rateLimit ?? (mode === "http" ? defaultRateLimit : false),

@@ -63,7 +63,7 @@ describe("check contacts: no_wait answers processing until the lookup latency ha
       expect((yield* check(["+16315551000"])).body.contacts[0].status).toBe("processing")
       yield* TestClock.adjust(1)
       expect((yield* check(["+16315551000"])).body.contacts[0].status).toBe("valid")
-    }).pipe(Effect.provide(SimulatorTransport.layer({ lookupLatencyMs: 2000 }))))
+    }).pipe(Effect.provide(SimulatorTransport.layer({ lookupLatency: 2000 }))))
 })
 
 describe("check contacts: wait answers once every lookup has finished (spec §2)", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Result } from "effect"
+import { Duration, Result } from "effect"
 import { SimulatorConfig } from "../src/index.ts"
 import { servedVersion } from "../src/internal/Versions.ts"
 
@@ -10,7 +10,6 @@ describe("configuration defaults", () => {
       apiVersion: "2.41.3",
       registeredNumber: "+16315550000",
       allUsers: false,
-      lookupLatencyMs: 500,
       accounts: [{ username: "admin", password: "secret", mustChangePassword: true }],
       tokens: [],
       rateLimit: false,
@@ -19,6 +18,7 @@ describe("configuration defaults", () => {
       host: "127.0.0.1",
       port: 0
     })
+    expect(Duration.toMillis(Duration.fromInputUnsafe(config.lookupLatency))).toBe(500)
     expect(config.users.map((u) => u.number)).toEqual([
       "+16315551000", "+16315551001", "+16315551004", "+16315551005", "+15162837151", "+5491156121008"
     ])

@@ -105,7 +105,7 @@ describe("faults: the next N requests overloaded, malformed, dropped or slow", (
 
   it.effect("slow_next: answered after slow_ms on the Clock", () =>
     Effect.gen(function*() {
-      yield* setFaults({ slowNext: 1, slowMs: 3000 })
+      yield* setFaults({ slowNext: 1, slowDelay: 3000 })
       const fiber = yield* Effect.forkChild(blocklist)
       yield* TestClock.adjust(2999)
       expect(fiber.pollUnsafe()).toBeUndefined()
@@ -119,9 +119,9 @@ describe("faults: the next N requests overloaded, malformed, dropped or slow", (
 
   it.effect("lookup_latency_ms changes how long new lookups take", () =>
     Effect.gen(function*() {
-      yield* setFaults({ lookupLatencyMs: 0 })
+      yield* setFaults({ lookupLatency: 0 })
       expect((yield* check(["+16315551000"])).body.contacts[0].status).toBe("valid")
-      yield* setFaults({ lookupLatencyMs: 10_000 })
+      yield* setFaults({ lookupLatency: 10_000 })
       expect((yield* check(["+16315551001"])).body.contacts[0].status).toBe("processing")
       yield* TestClock.adjust(9_999)
       expect((yield* check(["+16315551001"])).body.contacts[0].status).toBe("processing")
@@ -229,5 +229,5 @@ describe("control in code: advanceClock wakes requests that wait", () => {
       yield* simulator.advanceClock("1 hour")
       const { body } = yield* Fiber.join(fiber)
       expect(body.contacts[0].status).toBe("valid")
-    }).pipe(Effect.provide(SimulatorTransport.layer({ lookupLatencyMs: 3_600_000 }))))
+    }).pipe(Effect.provide(SimulatorTransport.layer({ lookupLatency: 3_600_000 }))))
 })

@@ -243,7 +243,7 @@ export const layer = (options: ConnectionOptions): Layer.Layer<Transport.Transpo
       const apiVersion = Option.getOrUndefined(options.apiVersion)
       const registered = Option.getOrUndefined(options.registered)
       return orUsage(SimulatorTransport.layer({
-        ...Option.match(options.latency, { onNone: () => ({}), onSome: (lookupLatencyMs) => ({ lookupLatencyMs }) }),
+        ...Option.match(options.latency, { onNone: () => ({}), onSome: (lookupLatency) => ({ lookupLatency }) }),
         allUsers: options.allUsers,
         ...(apiVersion === undefined ? {} : { apiVersion }),
         ...(registered === undefined ? {} : { registeredNumber: registered })

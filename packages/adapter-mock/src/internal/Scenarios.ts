@@ -46,7 +46,7 @@ export const applyScenario = (state: State, name: string, now: number): Result.R
       state.setFaults({ overloadedNext: 5 }, now)
       break
     case "slow-lookups":
-      state.setFaults({ lookupLatencyMs: 5000 }, now)
+      state.setFaults({ lookupLatency: "5 seconds" }, now)
       break
     case "token-expiry":
       state.accounts.expireIssuedTokens(60_000)

@@ -94,7 +94,7 @@ export const configOf = Effect.fnUntraced(function*(input: ServeInput) {
     control: input.control,
     ...some("apiVersion", input.apiVersion),
     ...some("registeredNumber", input.registered),
-    ...some("lookupLatencyMs", input.latency),
+    ...some("lookupLatency", input.latency),
     ...some("journalSize", input.journalSize),
     ...some("scenario", input.scenario as Option.Option<Simulator.ScenarioName>),
     ...Option.match(input.token, { onNone: () => ({}), onSome: (token) => ({ tokens: [Redacted.value(token)] }) }),
