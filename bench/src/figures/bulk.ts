@@ -44,7 +44,7 @@ export const bulkFigures = async (size: Size): Promise<Array<Figure>> => {
   const rounds = size.quick ? 2 : 3
   const numbers = makeDistinctNumbers(n)
   const batches = chunks(numbers, BATCH)
-  const server = await spawnServer({ allUsers: true, lookupLatencyMs: 0, rateLimit: false, tokens: [BENCH_TOKEN] })
+  const server = await spawnServer({ allUsers: true, lookupLatency: 0, rateLimit: false, tokens: [BENCH_TOKEN] })
   const figures: Array<Figure> = []
   try {
     const pool = new Pool(server.url, { connections: CONCURRENCY })
@@ -100,7 +100,7 @@ export const bulkFigures = async (size: Size): Promise<Array<Figure>> => {
   }
 
   // Figure 4: in-process, against the bare parse rate of the same numbers.
-  const mock = SimulatorTransport.layer({ allUsers: true, lookupLatencyMs: 0 })
+  const mock = SimulatorTransport.layer({ allUsers: true, lookupLatency: 0 })
   await coreRate(numbers, mock)
   const inProcess: Array<number> = []
   const parse: Array<number> = []

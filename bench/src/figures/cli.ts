@@ -64,7 +64,7 @@ export const memoryFigure = async (size: Size): Promise<Figure> => {
   const small = size.quick ? 10_000 : 100_000
   const large = size.quick ? 100_000 : 1_000_000
   const dir = mkdtempSync(join(tmpdir(), "wa-bench-"))
-  const server = await spawnServer({ allUsers: true, lookupLatencyMs: 0, rateLimit: false, tokens: [BENCH_TOKEN] })
+  const server = await spawnServer({ allUsers: true, lookupLatency: 0, rateLimit: false, tokens: [BENCH_TOKEN] })
   try {
     await writeNumbers(join(dir, "small.txt"), small)
     await writeNumbers(join(dir, "large.txt"), large)

@@ -104,7 +104,7 @@ export const rateLimitFigure = (size: Size): Promise<Figure> =>
     5,
     "the simulator",
     size,
-    () => spawnServer({ allUsers: true, lookupLatencyMs: 0, rateLimit: { rps: 20, burst: 60 }, tokens: [BENCH_TOKEN] }),
+    () => spawnServer({ allUsers: true, lookupLatency: 0, rateLimit: { requestsPerSecond: 20, burst: 60 }, tokens: [BENCH_TOKEN] }),
     simulatorTooMany
   )
 
@@ -114,7 +114,7 @@ export const independentRateLimitFigure = (size: Size): Promise<Figure> =>
 export const pollingFigure = async (size: Size): Promise<Figure> => {
   const n = size.quick ? 2_000 : 10_000
   const latencyMs = 500
-  const server = await spawnServer({ allUsers: true, lookupLatencyMs: latencyMs, rateLimit: false, tokens: [BENCH_TOKEN] })
+  const server = await spawnServer({ allUsers: true, lookupLatency: latencyMs, rateLimit: false, tokens: [BENCH_TOKEN] })
   try {
     const stats = new Check.CheckStats()
     const numbers = makeDistinctNumbers(n, 23)

@@ -42,7 +42,7 @@ const countingSimulator = () => {
         }
       })
     })
-  ).pipe(Layer.provide(SimulatorTransport.layer({ allUsers: true, lookupLatencyMs: 0 })))
+  ).pipe(Layer.provide(SimulatorTransport.layer({ allUsers: true, lookupLatency: 0 })))
   return { seen, layer }
 }
 
@@ -200,7 +200,7 @@ const fourProcessFigure = async (size: Size): Promise<Figure> => {
   const schema = `wa_bench_${process.pid}_${Date.now().toString(36)}`
   const location = `${url}${url.includes("?") ? "&" : "?"}schema=${schema}`
   const dir = mkdtempSync(join(tmpdir(), "wa-bench-pg-"))
-  const server = await spawnServer({ allUsers: true, lookupLatencyMs: 0, rateLimit: false, tokens: [BENCH_TOKEN] })
+  const server = await spawnServer({ allUsers: true, lookupLatency: 0, rateLimit: false, tokens: [BENCH_TOKEN] })
   try {
     // Create the schema once, so the four start on a migrated store.
     await Effect.runPromise(Effect.provide(Effect.void, Store.layer(location)) as Effect.Effect<void, unknown>)

@@ -3,7 +3,7 @@
  *
  * @since 0.1.0
  */
-import { Client, type Config } from "@wa-contacts/core"
+import { Client, type ContactsConfig } from "@wa-contacts/core"
 import { layer } from "./HttpTransport.ts"
 import type { HttpTransportConfig } from "./HttpTransportConfig.ts"
 
@@ -28,5 +28,5 @@ import type { HttpTransportConfig } from "./HttpTransportConfig.ts"
  */
 export const createHttpClient = (
   config: HttpTransportConfig,
-  clientConfig?: Config.ContactsConfigShape
+  clientConfig?: ContactsConfig.ContactsConfigShape
 ): Client.ContactsClient => Client.make(layer(config), clientConfig)

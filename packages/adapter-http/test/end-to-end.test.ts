@@ -5,7 +5,7 @@
  */
 import { assert, describe, it } from "@effect/vitest"
 import { Context, Effect, Layer } from "effect"
-import { Check, Contacts, Errors, Response, Transport } from "@wa-contacts/core"
+import { Check, Blocking, Errors, Response, Transport } from "@wa-contacts/core"
 import { Simulator, SimulatorServer, type SimulatorConfig } from "@wa-contacts/adapter-mock"
 import { createHttpClient, HttpTransport } from "../src/index.ts"
 import { selfSigned } from "./support/certificate.ts"
@@ -16,7 +16,7 @@ const NEW_PASSWORD = "N3w!Passw0rd"
 /** A simulator server for one test, and its control surface. */
 const simulator = (config: SimulatorConfig.SimulatorConfig = {}) =>
   Effect.gen(function*() {
-    const context = yield* Layer.build(SimulatorServer.layer({ lookupLatencyMs: 0, ...config }))
+    const context = yield* Layer.build(SimulatorServer.layer({ lookupLatency: 0, ...config }))
     return { server: Context.get(context, SimulatorServer.SimulatorServer), control: Context.get(context, Simulator.Simulator) }
   })
 
@@ -44,10 +44,10 @@ describe("the core's operations over HTTP against the simulator", () => {
 
       yield* sim.recordInbound("+16315551000")
       yield* Effect.gen(function*() {
-        yield* Contacts.block("+16315551000", { reason: "spam" })
-        const page = yield* Contacts.blocklistPage({ limit: 10 })
+        yield* Blocking.block("+16315551000", { reason: "spam" })
+        const page = yield* Blocking.blocklistPage({ limit: 10 })
         assert.strictEqual(page.contacts.length, 1)
-        yield* Contacts.unblock("+16315551000")
+        yield* Blocking.unblock("+16315551000")
       }).pipe(Effect.provide(transportLayer))
       // First layer: 1024, then new_password. Second layer (a new process, same settings): the old
       // password gets 1005, the new one works.
@@ -94,7 +94,7 @@ describe("the core's operations over HTTP against the simulator", () => {
     Effect.gen(function*() {
       const { server } = yield* simulator({ accounts: [{ username: "ops", password: "Ops!pass1" }] })
       const error = yield* Effect.flip(
-        Contacts.blocklistPage().pipe(
+        Blocking.blocklistPage().pipe(
           Effect.provide(HttpTransport.layer({ baseUrl: server.url, username: "ops", password: "nope" }))
         )
       )

@@ -10,7 +10,7 @@
  */
 import { describe, expect, it } from "@effect/vitest"
 import { Context, Effect, Fiber, Layer, Stream } from "effect"
-import { Check, Config } from "@wa-contacts/core"
+import { Check, ContactsConfig } from "@wa-contacts/core"
 import { Simulator, SimulatorServer, type SimulatorConfig } from "@wa-contacts/adapter-mock"
 import { HttpTransport } from "../src/index.ts"
 import type { HttpTransportConfig } from "../src/HttpTransportConfig.ts"
@@ -47,7 +47,7 @@ const injections = (n: number, body: unknown): ReadonlyArray<readonly [number, s
 const scenarios: ReadonlyArray<Scenario> = [
   {
     name: "429 storm",
-    server: { rateLimit: { rps: 25, burst: 8 } },
+    server: { rateLimit: { requestsPerSecond: 25, burst: 8 } },
     inject: [],
     concurrency: 8,
     expectRetried: ["RateLimited"]
@@ -73,7 +73,7 @@ const inputs = Array.from({ length: N }, (_, i) => `+1631${String(2_000_000 + i)
 
 const runScenario = (scenario: Scenario) =>
   Effect.gen(function*() {
-    const config: SimulatorConfig.SimulatorConfig = { allUsers: true, lookupLatencyMs: 0, tokens: [TOKEN], rateLimit: false, ...scenario.server }
+    const config: SimulatorConfig.SimulatorConfig = { allUsers: true, lookupLatency: 0, tokens: [TOKEN], rateLimit: false, ...scenario.server }
     const context = yield* Layer.build(SimulatorServer.layer(config))
     const { url } = Context.get(context, SimulatorServer.SimulatorServer)
     // What the server received is the simulator's own count and journal: no wrapper around it.
@@ -97,7 +97,7 @@ const runScenario = (scenario: Scenario) =>
       stats
     })).pipe(
       Effect.provide(HttpTransport.layer({ baseUrl: url, token: TOKEN, timeout: "5 seconds", ...scenario.client?.(url) })),
-      Effect.provideService(Config.ContactsConfig, { retry: { times: 25, baseDelay: "5 millis", maxDelay: "50 millis" } })
+      Effect.provideService(ContactsConfig.ContactsConfig, { retry: { times: 25, baseDelay: "5 millis", maxDelay: "50 millis" } })
     )
     const ms = Date.now() - started
     yield* Fiber.interrupt(injector)

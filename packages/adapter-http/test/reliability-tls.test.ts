@@ -18,7 +18,7 @@ describe("TLS verification against an HTTPS simulator", () => {
     Effect.gen(function*() {
       const certificate = yield* selfSigned
       const context = yield* Layer.build(SimulatorServer.layer({
-        lookupLatencyMs: 0, tokens: [TOKEN], rateLimit: false, tlsCert: certificate.cert, tlsKey: certificate.key
+        lookupLatency: 0, tokens: [TOKEN], rateLimit: false, tlsCert: certificate.cert, tlsKey: certificate.key
       }))
       const server = Context.get(context, SimulatorServer.SimulatorServer)
       const sim = Context.get(context, Simulator.Simulator)

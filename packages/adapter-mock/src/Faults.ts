@@ -4,7 +4,7 @@
  *
  * @since 0.1.0
  */
-import { Schema } from "effect"
+import { Duration, Schema } from "effect"
 import type { RateLimit } from "./SimulatorConfig.ts"
 
 /** The fault switches, as `POST /_simulator/faults` takes them (every key optional). */
@@ -37,32 +37,45 @@ export interface Faults {
   readonly malformedNext: number
   /** The next N `/v1` requests lose their connection without a response. */
   readonly droppedNext: number
-  /** The next N `/v1` requests are answered after `slowMs`. */
+  /** The next N `/v1` requests are answered after `slowDelay`. */
   readonly slowNext: number
-  readonly slowMs: number
+  readonly slowDelay: Duration.Duration
   /** Share of lookups that end `failed` (0..1). */
   readonly lookupFailureRate: number
   /** How long a lookup takes. */
-  readonly lookupLatencyMs: number
+  readonly lookupLatency: Duration.Duration
 }
 
-/** A change to some of the switches. */
-export type FaultsPatch = Partial<Faults>
+/** A change to some of the switches; times as `Duration.Input` (`"3 seconds"`, or milliseconds). */
+export type FaultsPatch = Partial<Omit<Faults, "slowDelay" | "lookupLatency">> & {
+  readonly slowDelay?: Duration.Input | undefined
+  readonly lookupLatency?: Duration.Input | undefined
+}
 
 /** Apply a patch. */
-export const applyPatch = (faults: Faults, patch: FaultsPatch): Faults => ({ ...faults, ...patch })
+export const applyPatch = (faults: Faults, patch: FaultsPatch): Faults => {
+  const { lookupLatency, slowDelay, ...rest } = patch
+  return {
+    ...faults,
+    ...rest,
+    ...(slowDelay === undefined ? {} : { slowDelay: Duration.fromInputUnsafe(slowDelay) }),
+    ...(lookupLatency === undefined ? {} : { lookupLatency: Duration.fromInputUnsafe(lookupLatency) })
+  }
+}
 
 /** Convert the JSON form to a patch. */
 export const fromJson = (json: FaultsPatchJson): FaultsPatch => {
-  const patch: { -readonly [K in keyof Faults]?: Faults[K] } = {}
-  if (json.rate_limit !== undefined) patch.rateLimit = json.rate_limit
+  const patch: { -readonly [K in keyof FaultsPatch]?: FaultsPatch[K] } = {}
+  if (json.rate_limit !== undefined) {
+    patch.rateLimit = json.rate_limit === false ? false : { requestsPerSecond: json.rate_limit.rps, burst: json.rate_limit.burst }
+  }
   if (json.overloaded_next !== undefined) patch.overloadedNext = json.overloaded_next
   if (json.malformed_next !== undefined) patch.malformedNext = json.malformed_next
   if (json.dropped_next !== undefined) patch.droppedNext = json.dropped_next
   if (json.slow_next !== undefined) patch.slowNext = json.slow_next
-  if (json.slow_ms !== undefined) patch.slowMs = json.slow_ms
+  if (json.slow_ms !== undefined) patch.slowDelay = Duration.millis(json.slow_ms)
   if (json.lookup_failure_rate !== undefined) patch.lookupFailureRate = json.lookup_failure_rate
-  if (json.lookup_latency_ms !== undefined) patch.lookupLatencyMs = json.lookup_latency_ms
+  if (json.lookup_latency_ms !== undefined) patch.lookupLatency = Duration.millis(json.lookup_latency_ms)
   return patch
 }
 
@@ -85,12 +98,12 @@ export const FaultsAnswer = Schema.Struct({ faults: FaultsJson })
 
 /** The JSON form of the switches in effect (what `POST /_simulator/faults` answers). */
 export const toJson = (faults: Faults): FaultsJson => ({
-  rate_limit: faults.rateLimit,
+  rate_limit: faults.rateLimit === false ? false : { rps: faults.rateLimit.requestsPerSecond, burst: faults.rateLimit.burst },
   overloaded_next: faults.overloadedNext,
   malformed_next: faults.malformedNext,
   dropped_next: faults.droppedNext,
   slow_next: faults.slowNext,
-  slow_ms: faults.slowMs,
+  slow_ms: Math.round(Duration.toMillis(faults.slowDelay)),
   lookup_failure_rate: faults.lookupFailureRate,
-  lookup_latency_ms: faults.lookupLatencyMs
+  lookup_latency_ms: Math.round(Duration.toMillis(faults.lookupLatency))
 })

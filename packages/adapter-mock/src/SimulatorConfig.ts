@@ -5,7 +5,7 @@
  * @since 0.1.0
  */
 import { RateLimit as CoreRateLimit } from "@wa-contacts/core"
-import { Result, Schema } from "effect"
+import { Duration, Result, Schema } from "effect"
 import { UsersFile, usersOf } from "./internal/ControlSchema.ts"
 import type { ScenarioName } from "./internal/Scenarios.ts"
 
@@ -25,9 +25,12 @@ export interface Account {
   readonly mustChangePassword?: boolean | undefined
 }
 
-/** A token bucket: `rps` tokens per second, at most `burst` at once. */
+/**
+ * A token bucket: `requestsPerSecond` tokens per second, at most `burst` at once (core's
+ * `RateLimit` names; `rps` on the control surface's JSON).
+ */
 export interface RateLimit {
-  readonly rps: number
+  readonly requestsPerSecond: number
   readonly burst: number
 }
 
@@ -37,17 +40,17 @@ export interface SimulatorConfig {
    * `meta.version` of every response: `major.minor[.patch]`, read by core's rule (`< 2.43`
    * answers with legacy semantics); `legacy` / `repurposed` / `unknown` stand for 2.41.3 / 2.45.1 /
    * 2.45.1. Anything
-   * else is refused. Default `2.41.3`.
+   * else is refused. Default `2.41.3`. (Core's `ContactsConfig` names it the same.)
    */
-  readonly version?: string | undefined
+  readonly apiVersion?: string | undefined
   /** The number the business is registered with; inputs without `+` are read in its country. Default `+16315550000`. */
-  readonly registered?: string | undefined
+  readonly registeredNumber?: string | undefined
   /** The WhatsApp users. Default: {@link defaultDirectory}. */
   readonly users?: ReadonlyArray<DirectoryUser> | undefined
   /** Every possible number is a WhatsApp user (wa_id = its digits): for load tests. */
   readonly allUsers?: boolean | undefined
-  /** How long a contact lookup takes, in milliseconds. Default 500. */
-  readonly lookupLatencyMs?: number | undefined
+  /** How long a contact lookup takes (`"2 seconds"`, or a number of milliseconds). Default 500 ms. */
+  readonly lookupLatency?: Duration.Input | undefined
   /** Accounts for login. Default: `admin` / `secret`, which must change its password first. */
   readonly accounts?: ReadonlyArray<Account> | undefined
   /** Bearer tokens that are always accepted (they never expire). */
@@ -90,10 +93,10 @@ export const defaultAccounts: ReadonlyArray<Account> = [
 ]
 
 /** The rate limit the vendor documents for non-message endpoints (core's, written once). */
-export const defaultRateLimit: RateLimit = { rps: CoreRateLimit.DOCUMENTED.requestsPerSecond, burst: CoreRateLimit.DOCUMENTED.burst }
+export const defaultRateLimit: RateLimit = { requestsPerSecond: CoreRateLimit.DOCUMENTED.requestsPerSecond, burst: CoreRateLimit.DOCUMENTED.burst }
 
 /** How long a lookup takes unless configured: the one default, for code, `--mock` and `mock serve`. */
-export const defaultLookupLatencyMs = 500
+export const defaultLookupLatency: Duration.Duration = Duration.millis(500)
 
 /** How many requests the journal keeps unless configured. */
 export const defaultJournalSize = 10_000
@@ -103,11 +106,11 @@ export type Mode = "in-process" | "http"
 
 /** A configuration with every default filled in. */
 export interface ResolvedConfig {
-  readonly version: string
-  readonly registered: string
+  readonly apiVersion: string
+  readonly registeredNumber: string
   readonly users: ReadonlyArray<DirectoryUser>
   readonly allUsers: boolean
-  readonly lookupLatencyMs: number
+  readonly lookupLatency: Duration.Input
   readonly accounts: ReadonlyArray<Account>
   readonly tokens: ReadonlyArray<string>
   readonly rateLimit: RateLimit | false
@@ -124,11 +127,11 @@ export interface ResolvedConfig {
 
 /** Fill in the defaults of a configuration for the given mode. */
 export const resolve = (config: SimulatorConfig, mode: Mode): ResolvedConfig => ({
-  version: config.version ?? "2.41.3",
-  registered: config.registered ?? "+16315550000",
+  apiVersion: config.apiVersion ?? "2.41.3",
+  registeredNumber: config.registeredNumber ?? "+16315550000",
   users: config.users ?? defaultDirectory,
   allUsers: config.allUsers ?? false,
-  lookupLatencyMs: config.lookupLatencyMs ?? defaultLookupLatencyMs,
+  lookupLatency: config.lookupLatency ?? defaultLookupLatency,
   accounts: config.accounts ?? defaultAccounts,
   tokens: config.tokens ?? [],
   rateLimit: config.rateLimit ?? (mode === "http" ? defaultRateLimit : false),

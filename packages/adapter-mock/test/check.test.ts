@@ -5,7 +5,7 @@ import { Simulator, SimulatorTransport } from "../src/index.ts"
 import { check, checkWaiting, errorOf, send, vendorBodies } from "./helpers.ts"
 
 const legacy = SimulatorTransport.layer({})
-const repurposed = SimulatorTransport.layer({ version: "v2.45.1" })
+const repurposed = SimulatorTransport.layer({ apiVersion: "v2.45.1" })
 const sampleRequest = vendorBodies["check_request"]!.body as { contacts: Array<string> }
 
 describe("check contacts: one entry per input, in order (spec §2)", () => {
@@ -63,7 +63,7 @@ describe("check contacts: no_wait answers processing until the lookup latency ha
       expect((yield* check(["+16315551000"])).body.contacts[0].status).toBe("processing")
       yield* TestClock.adjust(1)
       expect((yield* check(["+16315551000"])).body.contacts[0].status).toBe("valid")
-    }).pipe(Effect.provide(SimulatorTransport.layer({ lookupLatencyMs: 2000 }))))
+    }).pipe(Effect.provide(SimulatorTransport.layer({ lookupLatency: 2000 }))))
 })
 
 describe("check contacts: wait answers once every lookup has finished (spec §2)", () => {
@@ -151,7 +151,7 @@ describe("check contacts: legacy (< 2.43) and repurposed (>= 2.43) semantics (sp
           { input: "+16315551000", status: "valid", wa_id: "16315551000" },
           { input: "+16315559999", status: "invalid" }
         ])
-      }).pipe(Effect.provide(SimulatorTransport.layer({ version }))))
+      }).pipe(Effect.provide(SimulatorTransport.layer({ apiVersion: version }))))
   }
 
   for (const version of ["2.43.0", "v2.45.1", "2.100.0", "3.0.0"]) {
@@ -163,7 +163,7 @@ describe("check contacts: legacy (< 2.43) and repurposed (>= 2.43) semantics (sp
           { input: "+16315559999", status: "valid", wa_id: "16315559999" },
           { input: "+163155588", status: "failed" }
         ])
-      }).pipe(Effect.provide(SimulatorTransport.layer({ version }))))
+      }).pipe(Effect.provide(SimulatorTransport.layer({ apiVersion: version }))))
   }
 
   it.effect("a user whose wa_id differs from the digits: legacy gives the real wa_id, repurposed the digits", () =>
@@ -174,7 +174,7 @@ describe("check contacts: legacy (< 2.43) and repurposed (>= 2.43) semantics (sp
       )
       expect(legacyAnswer.body.contacts[0]).toEqual({ input: "+5511912345678", status: "valid", wa_id: "551112345678" })
       const repurposedAnswer = yield* checkWaiting(["+5511912345678"]).pipe(
-        Effect.provide(SimulatorTransport.layer({ users, version: "2.45.1" }))
+        Effect.provide(SimulatorTransport.layer({ users, apiVersion: "2.45.1" }))
       )
       expect(repurposedAnswer.body.contacts[0]).toEqual({ input: "+5511912345678", status: "valid", wa_id: "5511912345678" })
     }))

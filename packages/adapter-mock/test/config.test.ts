@@ -1,5 +1,5 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Result } from "effect"
+import { Duration, Result } from "effect"
 import { SimulatorConfig } from "../src/index.ts"
 import { servedVersion } from "../src/internal/Versions.ts"
 
@@ -7,10 +7,9 @@ describe("configuration defaults", () => {
   it("in-process: version 2.41.3, registered +16315550000, 500 ms, admin/secret, no rate limit", () => {
     const config = SimulatorConfig.resolve({}, "in-process")
     expect(config).toMatchObject({
-      version: "2.41.3",
-      registered: "+16315550000",
+      apiVersion: "2.41.3",
+      registeredNumber: "+16315550000",
       allUsers: false,
-      lookupLatencyMs: 500,
       accounts: [{ username: "admin", password: "secret", mustChangePassword: true }],
       tokens: [],
       rateLimit: false,
@@ -19,13 +18,14 @@ describe("configuration defaults", () => {
       host: "127.0.0.1",
       port: 0
     })
+    expect(Duration.toMillis(Duration.fromInputUnsafe(config.lookupLatency))).toBe(500)
     expect(config.users.map((u) => u.number)).toEqual([
       "+16315551000", "+16315551001", "+16315551004", "+16315551005", "+15162837151", "+5491156121008"
     ])
   })
 
   it("over HTTP the documented rate limit is on unless turned off", () => {
-    expect(SimulatorConfig.resolve({}, "http").rateLimit).toEqual({ rps: 20, burst: 60 })
+    expect(SimulatorConfig.resolve({}, "http").rateLimit).toEqual({ requestsPerSecond: 20, burst: 60 })
     expect(SimulatorConfig.resolve({ rateLimit: false }, "http").rateLimit).toBe(false)
   })
 })

@@ -16,7 +16,7 @@ const withServer = <A>(config: SimulatorConfig.SimulatorConfig, body: (url: stri
   Effect.gen(function*() {
     const server = yield* SimulatorServer.SimulatorServer
     return yield* Effect.promise(() => body(server.url))
-  }).pipe(Effect.provide(SimulatorServer.layer({ tokens: [token], lookupLatencyMs: 200, ...config })))
+  }).pipe(Effect.provide(SimulatorServer.layer({ tokens: [token], lookupLatency: 200, ...config })))
 
 interface Answer {
   readonly method: string
@@ -62,7 +62,7 @@ describe("the journal and verification over HTTP", () => {
     }))
 
   it.live("POST /_simulator/reset empties the journal, the cache and the blocklist", () =>
-    withServer({ lookupLatencyMs: 0 }, async (url) => {
+    withServer({ lookupLatency: 0 }, async (url) => {
       await call(url, "POST", "/_simulator/inbound", { from: "+16315551000" })
       expect((await call(url, "POST", "/v1/contacts/+16315551000/block")).status).toBe(200)
       await call(url, "POST", "/v1/contacts", { contacts: ["+16315551001"] })
@@ -76,7 +76,7 @@ describe("the journal and verification over HTTP", () => {
     }))
 
   it.live("POST /_simulator/version switches the version while running; nonsense is a 400", () =>
-    withServer({ lookupLatencyMs: 0 }, async (url) => {
+    withServer({ lookupLatency: 0 }, async (url) => {
       expect((await call(url, "POST", "/v1/contacts", { contacts: ["6315551002"], blocking: "wait" })).json.contacts[0].status).toBe("invalid")
       expect((await call(url, "POST", "/_simulator/version", { version: "2.45.1" })).json).toEqual({ version: "2.45.1" })
       const after = (await call(url, "POST", "/v1/contacts", { contacts: ["6315551002"], blocking: "wait" })).json
@@ -99,7 +99,7 @@ describe("the journal and verification over HTTP", () => {
 
 describe("the OpenAPI 3.1 document (GET /_simulator/openapi.json)", () => {
   it.live("is a valid OpenAPI 3.1 document, and the simulator's own answers validate against it", () =>
-    withServer({ lookupLatencyMs: 0 }, async (url) => {
+    withServer({ lookupLatency: 0 }, async (url) => {
       const document = (await call(url, "GET", "/_simulator/openapi.json")).json
       expect(document.openapi).toBe("3.1.0")
       const validator = new Validator()

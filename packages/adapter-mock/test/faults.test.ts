@@ -35,7 +35,7 @@ describe("rate limit: 20 requests/s with bursts of 60, then 429 / 1015 with Retr
       yield* TestClock.adjust(1000)
       const next = yield* Effect.forEach(Array.from({ length: 21 }), () => Effect.map(blocklist, (r) => r.status))
       expect(next.filter((s) => s === 200).length).toBe(20)
-    }).pipe(Effect.provide(SimulatorTransport.layer({ rateLimit: { rps: 20, burst: 60 } }))))
+    }).pipe(Effect.provide(SimulatorTransport.layer({ rateLimit: { requestsPerSecond: 20, burst: 60 } }))))
 
   it.effect("Retry-After says how many seconds until a token is back", () =>
     Effect.gen(function*() {
@@ -43,11 +43,11 @@ describe("rate limit: 20 requests/s with bursts of 60, then 429 / 1015 with Retr
       const limited = yield* blocklist
       expect(limited.status).toBe(429)
       expect(limited.headers["retry-after"]).toBe("4")
-    }).pipe(Effect.provide(SimulatorTransport.layer({ rateLimit: { rps: 0.25, burst: 1 } }))))
+    }).pipe(Effect.provide(SimulatorTransport.layer({ rateLimit: { requestsPerSecond: 0.25, burst: 1 } }))))
 
   it.effect("can be switched on and off with the rate_limit fault", () =>
     Effect.gen(function*() {
-      yield* setFaults({ rateLimit: { rps: 1, burst: 2 } })
+      yield* setFaults({ rateLimit: { requestsPerSecond: 1, burst: 2 } })
       const statuses = yield* Effect.forEach(Array.from({ length: 3 }), () => Effect.map(blocklist, (r) => r.status))
       expect(statuses).toEqual([200, 200, 429])
       yield* setFaults({ rateLimit: false })
@@ -60,7 +60,7 @@ describe("rate limit: 20 requests/s with bursts of 60, then 429 / 1015 with Retr
       expect((yield* blocklist).status).toBe(429)
       const login = yield* send({ method: "POST", path: "/v1/users/login" })
       expect(login.status).toBe(401)
-    }).pipe(Effect.provide(SimulatorTransport.layer({ rateLimit: { rps: 1, burst: 2 } }))))
+    }).pipe(Effect.provide(SimulatorTransport.layer({ rateLimit: { requestsPerSecond: 1, burst: 2 } }))))
 })
 
 describe("faults: the next N requests overloaded, malformed, dropped or slow", () => {
@@ -105,7 +105,7 @@ describe("faults: the next N requests overloaded, malformed, dropped or slow", (
 
   it.effect("slow_next: answered after slow_ms on the Clock", () =>
     Effect.gen(function*() {
-      yield* setFaults({ slowNext: 1, slowMs: 3000 })
+      yield* setFaults({ slowNext: 1, slowDelay: 3000 })
       const fiber = yield* Effect.forkChild(blocklist)
       yield* TestClock.adjust(2999)
       expect(fiber.pollUnsafe()).toBeUndefined()
@@ -119,9 +119,9 @@ describe("faults: the next N requests overloaded, malformed, dropped or slow", (
 
   it.effect("lookup_latency_ms changes how long new lookups take", () =>
     Effect.gen(function*() {
-      yield* setFaults({ lookupLatencyMs: 0 })
+      yield* setFaults({ lookupLatency: 0 })
       expect((yield* check(["+16315551000"])).body.contacts[0].status).toBe("valid")
-      yield* setFaults({ lookupLatencyMs: 10_000 })
+      yield* setFaults({ lookupLatency: 10_000 })
       expect((yield* check(["+16315551001"])).body.contacts[0].status).toBe("processing")
       yield* TestClock.adjust(9_999)
       expect((yield* check(["+16315551001"])).body.contacts[0].status).toBe("processing")
@@ -229,5 +229,5 @@ describe("control in code: advanceClock wakes requests that wait", () => {
       yield* simulator.advanceClock("1 hour")
       const { body } = yield* Fiber.join(fiber)
       expect(body.contacts[0].status).toBe("valid")
-    }).pipe(Effect.provide(SimulatorTransport.layer({ lookupLatencyMs: 3_600_000 }))))
+    }).pipe(Effect.provide(SimulatorTransport.layer({ lookupLatency: 3_600_000 }))))
 })

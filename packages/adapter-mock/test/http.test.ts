@@ -63,7 +63,7 @@ describe("HTTP server: login and tokens (spec §1)", () => {
 
 describe("HTTP server: every route (spec §2–4)", () => {
   it.live("check: processing first, final once the latency has passed; wait answers final", () =>
-    withServer(cfg({ lookupLatencyMs: 100 }), async (url) => {
+    withServer(cfg({ lookupLatency: 100 }), async (url) => {
       const request = vendorBodies["check_request"]!.body
       const first = await call(url, "POST", "/v1/contacts", request)
       expect(first.status).toBe(200)
@@ -132,7 +132,7 @@ describe("HTTP server: every route (spec §2–4)", () => {
 
 describe("HTTP server: the /_simulator control surface", () => {
   it.live("users, inbound, clock and state", () =>
-    withServer(cfg({ lookupLatencyMs: 60_000 }), async (url) => {
+    withServer(cfg({ lookupLatency: 60_000 }), async (url) => {
       const added = await call(url, "POST", "/_simulator/users", { users: [{ number: "+52 55 1234 5678", wa_id: "5215512345678" }, { number: "+447911123456" }] }, {})
       expect(added).toMatchObject({ status: 200, json: { added: 2 } })
       expect((await call(url, "POST", "/_simulator/users", { users: [{ number: "+163155588" }] }, {})).status).toBe(400)
@@ -151,7 +151,7 @@ describe("HTTP server: the /_simulator control surface", () => {
     }))
 
   it.live("advancing the clock releases a waiting check at once", () =>
-    withServer(cfg({ lookupLatencyMs: 600_000 }), async (url) => {
+    withServer(cfg({ lookupLatency: 600_000 }), async (url) => {
       const started = Date.now()
       const waiting = call(url, "POST", "/v1/contacts", { contacts: ["+16315551000"], blocking: "wait" })
       await new Promise((resolve) => setTimeout(resolve, 50))
@@ -254,7 +254,7 @@ describe("HTTP server: TLS from a certificate and key", () => {
 
 describe("HTTP server: concurrent clients leave consistent state", () => {
   it.live("32 clients hammering check/block/unblock", () =>
-    withServer(cfg({ allUsers: true, lookupLatencyMs: 5, rateLimit: false }), async (url) => {
+    withServer(cfg({ allUsers: true, lookupLatency: 5, rateLimit: false }), async (url) => {
       const numbers = Array.from({ length: 32 }, (_, i) => `+1631555${String(3000 + i)}`)
       await Promise.all(numbers.map((from) => call(url, "POST", "/_simulator/inbound", { from }, {})))
       const rounds = 5

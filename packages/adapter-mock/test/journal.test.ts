@@ -4,7 +4,7 @@
  * the named scenarios — on the `Simulator` service, driven with `TestClock`.
  */
 import { describe, expect, it } from "@effect/vitest"
-import { Effect, Exit, Fiber, Stream } from "effect"
+import { type Duration, Effect, Exit, Fiber, Stream } from "effect"
 import { TestClock } from "effect/testing"
 import { Simulator, SimulatorTransport } from "../src/index.ts"
 import { check, contactPost, send } from "./helpers.ts"
@@ -180,9 +180,17 @@ describe("switching the version while running", () => {
   it.effect("a simulator configured with a version it cannot parse does not start", () =>
     Effect.gen(function*() {
       for (const version of ["nonsense", "2", "2.x"]) {
-        const error = yield* Effect.flip(Simulator.make({ version }))
+        const error = yield* Effect.flip(Simulator.make({ apiVersion: version }))
         expect(error.message).toContain("is not a server version")
       }
+    }))
+
+  it.effect("a simulator configured with a lookup latency that is not a duration does not start", () =>
+    Effect.gen(function*() {
+      // Duration.Input's type rules this out; a config read from JSON may still carry it.
+      const error = yield* Effect.flip(Simulator.make({ lookupLatency: "soon" as unknown as Duration.Input }))
+      expect(error.message).toContain("lookup latency \"soon\" is not a duration")
+      expect((yield* Simulator.make({ lookupLatency: "2 seconds" })).config.lookupLatency).toBe("2 seconds")
     }))
 })
 

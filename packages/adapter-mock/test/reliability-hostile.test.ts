@@ -22,7 +22,7 @@ let scope: Scope.Closeable
 beforeAll(async () => {
   scope = Effect.runSync(Scope.make())
   const context = await Effect.runPromise(Layer.buildWithScope(
-    SimulatorServer.layer({ allUsers: true, lookupLatencyMs: 0, tokens: [TOKEN], rateLimit: false, maxBodyBytes: 64 * 1024 }),
+    SimulatorServer.layer({ allUsers: true, lookupLatency: 0, tokens: [TOKEN], rateLimit: false, maxBodyBytes: 64 * 1024 }),
     scope
   ))
   const info = Context.get(context, SimulatorServer.SimulatorServer)

@@ -19,7 +19,7 @@ let scope: Scope.Closeable
 beforeAll(async () => {
   scope = Effect.runSync(Scope.make())
   const context = await Effect.runPromise(Layer.buildWithScope(
-    SimulatorServer.layer({ allUsers: true, lookupLatencyMs: 0, tokens: [TOKEN], rateLimit: false }),
+    SimulatorServer.layer({ allUsers: true, lookupLatency: 0, tokens: [TOKEN], rateLimit: false }),
     scope
   ))
   url = Context.get(context, SimulatorServer.SimulatorServer).url

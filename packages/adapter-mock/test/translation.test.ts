@@ -36,7 +36,7 @@ describe("phone number translation (spec §2, vectors/translation.json)", () => 
       const failing = translationCases.filter((c) => c.source.includes("failed"))
       expect(failing.length).toBe(1)
       const { body } = yield* check(failing.map((c) => c.input), { blocking: "wait" }).pipe(
-        Effect.provide(SimulatorTransport.layer({ version: "2.45.1" }))
+        Effect.provide(SimulatorTransport.layer({ apiVersion: "2.45.1" }))
       )
       expect(body.contacts).toEqual([{ input: failing[0]!.input, status: "failed" }])
     }))
@@ -47,7 +47,7 @@ describe("phone number translation (spec §2, vectors/translation.json)", () => 
         // Repurposed server: every lookup ends valid with the digits of the translated number.
         const registered = `+${c.registeredCallingCode}${c.registeredCallingCode === "1" ? "6315550000" : "9876500000"}`
         const { body } = yield* check([c.input], { blocking: "wait" }).pipe(
-          Effect.provide(SimulatorTransport.layer({ version: "2.45.1", registered, lookupLatencyMs: 0 }))
+          Effect.provide(SimulatorTransport.layer({ apiVersion: "2.45.1", registeredNumber: registered, lookupLatency: 0 }))
         )
         expect(body.contacts).toEqual([{ input: c.input, status: "valid", wa_id: c.translated.slice(1) }])
       }))

@@ -200,10 +200,10 @@ export const validate = (options: ConnectionOptions): Effect.Effect<void, Exit> 
     }
     if (Option.isSome(options.latency) && options.latency.value < 0) return yield* usage("--latency must be 0 or more milliseconds")
     if (!options.mock && Option.isNone(options.baseUrl)) return yield* usage(NO_SERVER)
-    const { Translation, Version } = yield* Effect.promise(() => import("@wa-contacts/core"))
+    const { Translation, ApiVersion } = yield* Effect.promise(() => import("@wa-contacts/core"))
     if (Option.isSome(options.apiVersion)) {
       const text = options.apiVersion.value.trim()
-      if (!Version.isSemantics(text) && Version.parseVersion(text) === undefined) {
+      if (!ApiVersion.isSemantics(text) && ApiVersion.parseVersion(text) === undefined) {
         return yield* usage(
           `--api-version ${JSON.stringify(options.apiVersion.value)} is not a server version (major.minor[.patch], e.g. 2.41.3; or legacy / repurposed / unknown)`
         )
@@ -243,10 +243,10 @@ export const layer = (options: ConnectionOptions): Layer.Layer<Transport.Transpo
       const apiVersion = Option.getOrUndefined(options.apiVersion)
       const registered = Option.getOrUndefined(options.registered)
       return orUsage(SimulatorTransport.layer({
-        ...Option.match(options.latency, { onNone: () => ({}), onSome: (lookupLatencyMs) => ({ lookupLatencyMs }) }),
+        ...Option.match(options.latency, { onNone: () => ({}), onSome: (lookupLatency) => ({ lookupLatency }) }),
         allUsers: options.allUsers,
-        ...(apiVersion === undefined ? {} : { version: apiVersion }),
-        ...(registered === undefined ? {} : { registered })
+        ...(apiVersion === undefined ? {} : { apiVersion }),
+        ...(registered === undefined ? {} : { registeredNumber: registered })
       }), (error) => `--mock: ${describe(error)}`)
     }
     // The HTTP client (undici 7) needs what the package's engines say, Node 22.19 or later: an older

@@ -22,7 +22,7 @@ const TOKEN = "TOKEN-s3cr3t-XYZ"
 let server: TestServer
 beforeAll(async () => {
   ensureBuilt()
-  server = await startServer({ allUsers: true, lookupLatencyMs: 0, tokens: [TOKEN], rateLimit: false })
+  server = await startServer({ allUsers: true, lookupLatency: 0, tokens: [TOKEN], rateLimit: false })
 })
 afterAll(() => server?.close())
 

@@ -31,10 +31,10 @@ beforeAll(async () => {
   const keyFile = certificate.keyFile
   certFile = certificate.certFile
   const accounts = [{ username: "ops", password: PASSWORD }]
-  plain = await startServer({ lookupLatencyMs: 0, tokens: [TOKEN], accounts, rateLimit: false })
-  faulty = await startServer({ lookupLatencyMs: 0, tokens: [TOKEN], accounts, rateLimit: false })
+  plain = await startServer({ lookupLatency: 0, tokens: [TOKEN], accounts, rateLimit: false })
+  faulty = await startServer({ lookupLatency: 0, tokens: [TOKEN], accounts, rateLimit: false })
   tls = await startServer({
-    lookupLatencyMs: 0, tokens: [TOKEN], accounts, rateLimit: false,
+    lookupLatency: 0, tokens: [TOKEN], accounts, rateLimit: false,
     tlsCert: fs.readFileSync(certFile, "utf8"), tlsKey: fs.readFileSync(keyFile, "utf8")
   })
 }, 30_000)

@@ -5,7 +5,7 @@
  * @since 0.1.0
  */
 import { Duration, Effect, type Schema } from "effect"
-import { ContactsConfig } from "./Config.ts"
+import { ContactsConfig } from "./ContactsConfig.ts"
 import { type ContactsError, withCall } from "./Errors.ts"
 import { type Idempotency, retrySchedule } from "./Policy.ts"
 import { decode, type DecodeOptions } from "./Response.ts"

@@ -14,10 +14,12 @@
  */
 import { Effect, type Layer, ManagedRuntime, Stream } from "effect"
 import { type CheckOptions, checkBatch, checkStream, type CheckStreamOptions } from "./Check.ts"
-import { ContactsConfig, type ContactsConfigShape } from "./Config.ts"
-import * as Contacts from "./Contacts.ts"
+import { ContactsConfig, type ContactsConfigShape } from "./ContactsConfig.ts"
+import * as Blocking from "./Blocking.ts"
+import * as Identity from "./Identity.ts"
+import * as Report from "./Report.ts"
 import { InputError } from "./Errors.ts"
-import type { CheckResult } from "./Result.ts"
+import type { CheckResult } from "./CheckResult.ts"
 import type { Transport } from "./Transport.ts"
 
 /** The operations as Promises and async iterables. Call `dispose()` when done. */
@@ -38,13 +40,13 @@ export interface ContactsClient {
   /** Unblock a contact; unblocking one that is not blocked succeeds. */
   readonly unblock: (phone: string) => Promise<void>
   /** One page of the blocklist (`limit` 1..200, default 100; `offset` >= 0). */
-  readonly blocklistPage: (options?: { readonly limit?: number; readonly offset?: number }) => Promise<Contacts.BlocklistPage>
+  readonly blocklistPage: (options?: { readonly limit?: number; readonly offset?: number }) => Promise<Blocking.BlocklistPage>
   /** The whole blocklist, page by page as you iterate; `break` stops fetching. */
-  readonly blocklist: (options?: { readonly pageSize?: number }) => AsyncIterable<Contacts.BlockedContact>
+  readonly blocklist: (options?: { readonly pageSize?: number }) => AsyncIterable<Blocking.BlockedContact>
   /** Report a contact; not retried when the server may have processed it. */
-  readonly report: (phone: string, options?: Contacts.ReportOptions) => Promise<void>
+  readonly report: (phone: string, options?: Report.ReportOptions) => Promise<void>
   /** A contact's latest identity. */
-  readonly getIdentity: (waId: string) => Promise<Contacts.Identity>
+  readonly getIdentity: (waId: string) => Promise<Identity.Identity>
   /** Acknowledge a contact's latest identity (`hash` from `getIdentity`). */
   readonly acknowledgeIdentity: (waId: string, hash: string) => Promise<void>
   /** Release the transport (connections, timers). */
@@ -116,14 +118,14 @@ export const make = <E>(transport: Layer.Layer<Transport, E>, config: ContactsCo
       })
       return iterate(checkStream(Stream.filter(strings, isNotBlank), options))
     },
-    block: (phone, options) => run(Effect.flatMap(text("phone", phone), (p) => Contacts.block(p, options))),
-    unblock: (phone) => run(Effect.flatMap(text("phone", phone), Contacts.unblock)),
-    blocklistPage: (options) => run(Contacts.blocklistPage(options)),
-    blocklist: (options) => iterate(Contacts.blocklist(options)),
-    report: (phone, options) => run(Effect.flatMap(text("phone", phone), (p) => Contacts.report(p, options))),
-    getIdentity: (waId) => run(Effect.flatMap(text("waId", waId), Contacts.getIdentity)),
+    block: (phone, options) => run(Effect.flatMap(text("phone", phone), (p) => Blocking.block(p, options))),
+    unblock: (phone) => run(Effect.flatMap(text("phone", phone), Blocking.unblock)),
+    blocklistPage: (options) => run(Blocking.blocklistPage(options)),
+    blocklist: (options) => iterate(Blocking.blocklist(options)),
+    report: (phone, options) => run(Effect.flatMap(text("phone", phone), (p) => Report.report(p, options))),
+    getIdentity: (waId) => run(Effect.flatMap(text("waId", waId), Identity.getIdentity)),
     acknowledgeIdentity: (waId, hash) =>
-      run(Effect.flatMap(Effect.all([text("waId", waId), text("hash", hash)]), ([w, h]) => Contacts.acknowledgeIdentity(w, h))),
+      run(Effect.flatMap(Effect.all([text("waId", waId), text("hash", hash)]), ([w, h]) => Identity.acknowledgeIdentity(w, h))),
     dispose: () => runtime.dispose()
   }
 }

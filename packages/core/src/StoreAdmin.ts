@@ -7,7 +7,7 @@
  */
 import { type Duration, Effect, Stream } from "effect"
 import * as Budget from "./Budget.ts"
-import { ContactsConfig } from "./Config.ts"
+import { ContactsConfig } from "./ContactsConfig.ts"
 import { InputError } from "./Errors.ts"
 import { phoneProblem } from "./Input.ts"
 import { type Pruned, ResultStore, type StoredNumber, type StoredStatus, type StoreError } from "./ResultStore.ts"

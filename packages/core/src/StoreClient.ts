@@ -15,7 +15,7 @@
  * @since 0.2.0
  */
 import { Effect, Layer, ManagedRuntime, Stream } from "effect"
-import { ContactsConfig, type ContactsConfigShape } from "./Config.ts"
+import { ContactsConfig, type ContactsConfigShape } from "./ContactsConfig.ts"
 import type { ResultStore, StoredNumber } from "./ResultStore.ts"
 import * as StoreAdmin from "./StoreAdmin.ts"
 import * as StoredCheck from "./StoredCheck.ts"

@@ -7,8 +7,8 @@
  */
 import { Duration } from "effect"
 import type { Change, StoredResult } from "./ResultStore.ts"
-import { type Outcome, untrusted, type WaId } from "./Result.ts"
-import type { Semantics } from "./Version.ts"
+import { type Outcome, untrusted, type WaId } from "./CheckResult.ts"
+import type { Semantics } from "./ApiVersion.ts"
 
 /** How long a result stays fresh by default: 7 days, the server's own cache of check results. */
 export const DEFAULT_MAX_AGE: Duration.Duration = Duration.days(7)

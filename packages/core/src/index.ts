@@ -14,15 +14,15 @@ export * as Errors from "./Errors.ts"
 /** Request and response bodies as `Schema`s. */
 export * as Wire from "./Wire.ts"
 /** Server versions and the semantics of `valid`. */
-export * as Version from "./Version.ts"
+export * as ApiVersion from "./ApiVersion.ts"
 /** Phone number translation and lint. */
 export * as Translation from "./Translation.ts"
 /** Domain results of a check. */
-export * as Result from "./Result.ts"
+export * as CheckResult from "./CheckResult.ts"
 /** Validation of arguments before sending. */
 export * as Input from "./Input.ts"
-/** Client settings. */
-export * as Config from "./Config.ts"
+/** Client settings (`ContactsConfig`, not effect's `Config`). */
+export * as ContactsConfig from "./ContactsConfig.ts"
 /** Retry policy. */
 export * as Policy from "./Policy.ts"
 /** Client-side rate limit. */
@@ -33,8 +33,12 @@ export * as Requests from "./Requests.ts"
 export * as Response from "./Response.ts"
 /** Checking contacts: one batch, or a stream. */
 export * as Check from "./Check.ts"
-/** Block, unblock, blocklist, report, identity. */
-export * as Contacts from "./Contacts.ts"
+/** Block, unblock and the blocklist. */
+export * as Blocking from "./Blocking.ts"
+/** Report a contact. */
+export * as Report from "./Report.ts"
+/** A contact's identity: read and acknowledge it. */
+export * as Identity from "./Identity.ts"
 /** The Promise facade. */
 export * as Client from "./Client.ts"
 /** The result store port: stored results, claims, the ledger. */

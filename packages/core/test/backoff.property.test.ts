@@ -6,7 +6,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Duration, Effect, Exit, Random, Schedule } from "effect"
 import fc from "fast-check"
-import { Config, Contacts, Errors, Policy } from "@wa-contacts/core"
+import { ContactsConfig, Blocking, Errors, Policy } from "@wa-contacts/core"
 import { runClocked } from "./support/Clocked.ts"
 import { apiError, fromFunction } from "./support/ScriptedTransport.ts"
 
@@ -63,9 +63,9 @@ describe("back-off stays within its cap (issue #11 item 3)", () => {
       for (let seed = 0; seed < 40; seed++) {
         const scripted = fromFunction(() => apiError(503, 1016, "System overloaded"))
         yield* runClocked(
-          Contacts.unblock("+16315551000").pipe(
+          Blocking.unblock("+16315551000").pipe(
             Effect.provide(scripted.layer),
-            Effect.provideService(Config.ContactsConfig, { retry: { times: 6, baseDelay: "137.3 millis", maxDelay: "1 second" } }),
+            Effect.provideService(ContactsConfig.ContactsConfig, { retry: { times: 6, baseDelay: "137.3 millis", maxDelay: "1 second" } }),
             Effect.exit,
             Random.withSeed(seed)
           ),

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Stream } from "effect"
-import { Check, Config, Result, Transport } from "@wa-contacts/core"
+import { Check, ContactsConfig, CheckResult, Transport } from "@wa-contacts/core"
 import { runClocked } from "./support/Clocked.ts"
 import { checkAnswer, fromFunction, type Scripted } from "./support/ScriptedTransport.ts"
 
@@ -22,7 +22,7 @@ const collect = <A, E>(scripted: Scripted, stream: Stream.Stream<A, E, Transport
   runClocked(
     Stream.runCollect(stream).pipe(
       Effect.provide(scripted.layer),
-      Effect.provideService(Config.ContactsConfig, { registeredNumber: "+1 631 555 0000" })
+      Effect.provideService(ContactsConfig.ContactsConfig, { registeredNumber: "+1 631 555 0000" })
     )
   )
 
@@ -56,7 +56,7 @@ describe("bulk check: one result per input, in input order, each number sent onc
       results.forEach((r, i) => {
         expect(r.input).toBe(inputs[i])
         expect(r._tag).toBe("WhatsAppUser")
-        expect(Result.waIdOf(r).waId).toBe(digits(inputs[i]!))
+        expect(CheckResult.waIdOf(r).waId).toBe(digits(inputs[i]!))
       })
       const sent = new Map<string, number>()
       for (const body of server.checkBodies()) {

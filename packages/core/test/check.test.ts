@@ -6,7 +6,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Fiber, Stream } from "effect"
 import { TestClock } from "effect/testing"
-import { Check, Config, Result, Transport } from "@wa-contacts/core"
+import { Check, ContactsConfig, CheckResult, Transport } from "@wa-contacts/core"
 import { runClocked } from "./support/Clocked.ts"
 import { checkAnswer, contactsOf, fromFunction, json, type Scripted } from "./support/ScriptedTransport.ts"
 import { vendorBody } from "./support/vectors.ts"
@@ -18,13 +18,13 @@ const sampleInputs = (sample.body as { contacts: Array<{ input: string }> }).con
 const run = <A, E>(
   scripted: Scripted,
   effect: Effect.Effect<A, E, Transport.Transport>,
-  config: Config.ContactsConfigShape = {}
-) => runClocked(effect.pipe(Effect.provide(scripted.layer), Effect.provideService(Config.ContactsConfig, config)))
+  config: ContactsConfig.ContactsConfigShape = {}
+) => runClocked(effect.pipe(Effect.provide(scripted.layer), Effect.provideService(ContactsConfig.ContactsConfig, config)))
 
 /** The vendor's sample answer to every request (no meta). */
 const sampleServer = () => fromFunction(() => json(200, sample.body))
 
-const byInput = (results: ReadonlyArray<Result.CheckResult>) => new Map(results.map((r) => [r.input, r]))
+const byInput = (results: ReadonlyArray<CheckResult.CheckResult>) => new Map(results.map((r) => [r.input, r]))
 
 describe("the vendor's sample exchange under each semantics", () => {
   const options = { maxWait: 0 }
@@ -36,7 +36,7 @@ describe("the vendor's sample exchange under each semantics", () => {
       expect(results.get("+1 631 555 1001")).toMatchObject({ _tag: "Processing", waIdHint: { _tag: "UntrustedWaId", hint: "16315551001" } })
       expect(results.get("6315551002")).toMatchObject({ _tag: "NotWhatsAppUser", anomaly: false, translated: "+16315551002" })
       expect(results.get("+163155588")).toMatchObject({ _tag: "Failed", cause: "server" })
-      expect(Result.waIdOf(results.get("16315551000")!)).toEqual({ waId: "16315551000", trusted: true })
+      expect(CheckResult.waIdOf(results.get("16315551000")!)).toEqual({ waId: "16315551000", trusted: true })
       expect(results.get("+163155588")!.warnings.map((w) => w.code)).toContain("TOO_SHORT")
     }))
 
@@ -46,9 +46,9 @@ describe("the vendor's sample exchange under each semantics", () => {
       const valid = results.get("16315551000")!
       expect(valid).toMatchObject({ _tag: "Checked", waIdHint: { _tag: "UntrustedWaId", hint: "16315551000" }, semantics: "repurposed" })
       expect("waId" in valid).toBe(false)
-      expect(Result.waIdOf(valid)).toEqual({ waId: "16315551000", trusted: false })
+      expect(CheckResult.waIdOf(valid)).toEqual({ waId: "16315551000", trusted: false })
       expect(results.get("6315551002")).toMatchObject({ _tag: "NotWhatsAppUser", anomaly: true })
-      expect(Result.isAnomaly(results.get("6315551002")!)).toBe(true)
+      expect(CheckResult.isAnomaly(results.get("6315551002")!)).toBe(true)
       expect(results.get("+163155588")).toMatchObject({ _tag: "Failed", cause: "server" })
       expect(results.get("+1 631 555 1001")).toMatchObject({ _tag: "Processing" })
     }))
@@ -58,7 +58,7 @@ describe("the vendor's sample exchange under each semantics", () => {
       const results = byInput(yield* run(sampleServer(), Check.checkBatch(sampleInputs, options)))
       expect(results.get("16315551000")).toMatchObject({ _tag: "Checked", semantics: "unknown", waIdHint: { hint: "16315551000" } })
       expect(results.get("6315551002")).toMatchObject({ _tag: "NotWhatsAppUser", anomaly: true, semantics: "unknown" })
-      expect(Result.waIdOf(results.get("16315551000")!).trusted).toBe(false)
+      expect(CheckResult.waIdOf(results.get("16315551000")!).trusted).toBe(false)
     }))
 
   it.effect("without configuration, meta.version of the response decides", () =>

@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from "@effect/vitest"
 import { Duration, Effect, Exit, Schedule, Stream, Tracer } from "effect"
-import { Check, Config, Contacts, Policy, Result, Transport } from "@wa-contacts/core"
+import { Check, ContactsConfig, Blocking, Policy, CheckResult, Transport } from "@wa-contacts/core"
 import { runClocked } from "./support/Clocked.ts"
 import { apiError, checkAnswer, fromFunction, type Scripted } from "./support/ScriptedTransport.ts"
 
@@ -21,7 +21,7 @@ const collect = <A, E>(scripted: Scripted, stream: Stream.Stream<A, E, Transport
   runClocked(
     Stream.runCollect(stream).pipe(
       Effect.provide(scripted.layer),
-      Effect.provideService(Config.ContactsConfig, { registeredNumber: "+1 631 555 0000" })
+      Effect.provideService(ContactsConfig.ContactsConfig, { registeredNumber: "+1 631 555 0000" })
     )
   )
 
@@ -240,7 +240,7 @@ describe("answers kept for later duplicates", () => {
     Effect.gen(function*() {
       const scripted = fromFunction((request) => checkAnswer(request, () => ({ status: "failed" }), { version: "2.41.3" }))
       const results = yield* collect(scripted, Check.checkStream(["+16315550001", "+1 631 555 0001"], { batchSize: 1 }))
-      for (const r of results) expect(r).toMatchObject({ _tag: "Failed", cause: "server", detail: (Result.serverFailed as { detail: string }).detail })
+      for (const r of results) expect(r).toMatchObject({ _tag: "Failed", cause: "server", detail: (CheckResult.serverFailed as { detail: string }).detail })
     }))
 })
 
@@ -261,7 +261,7 @@ describe("spans (#14 item 7)", () => {
         Effect.gen(function*() {
           yield* Check.checkBatch(["+16315550001"])
           yield* Stream.runDrain(Check.checkStream(["+16315550002"]))
-          yield* Contacts.unblock("+16315550003")
+          yield* Blocking.unblock("+16315550003")
         }).pipe(Effect.provide(scripted.layer), Effect.withTracer(tracer))
       )
       expect(names).toEqual(expect.arrayContaining(["check", "checkStream", "unblock"]))

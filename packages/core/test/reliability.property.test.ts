@@ -6,7 +6,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Cause, Effect, Exit, Schema, Stream } from "effect"
 import fc from "fast-check"
-import { Check, Contacts, Errors, Response, Translation, Transport, Wire } from "@wa-contacts/core"
+import { Check, Blocking, Identity, Report, Errors, Response, Translation, Transport, Wire } from "@wa-contacts/core"
 import * as Scripted from "./support/ScriptedTransport.ts"
 
 const RUNS = process.env["WA_FULL"] === "1" ? 5_000 : 500
@@ -144,11 +144,11 @@ describe("hostile phone inputs are refused before any request", () => {
     Effect.gen(function*() {
       const scripted = Scripted.fromFunction(() => ({ status: 200, headers: {}, body: Transport.jsonBody({}) }))
       const ops = (phone: string) => [
-        Contacts.block(phone),
-        Contacts.unblock(phone),
-        Contacts.report(phone),
-        Contacts.getIdentity(phone),
-        Contacts.acknowledgeIdentity(phone, "hash"),
+        Blocking.block(phone),
+        Blocking.unblock(phone),
+        Report.report(phone),
+        Identity.getIdentity(phone),
+        Identity.acknowledgeIdentity(phone, "hash"),
         Check.checkBatch([phone])
       ] as ReadonlyArray<Effect.Effect<unknown, unknown, Transport.Transport>>
       let refused = 0
@@ -172,7 +172,7 @@ describe("hostile phone inputs are refused before any request", () => {
       .map(([a, bad, b]) => `+1631${a}${bad}${b}555`)
     fc.assert(fc.property(withBad, (input) => {
       const scripted = Scripted.fromFunction(() => ({ status: 200, headers: {}, body: Transport.jsonBody({}) }))
-      const exit = Effect.runSyncExit(Contacts.block(input).pipe(Effect.provide(scripted.layer)))
+      const exit = Effect.runSyncExit(Blocking.block(input).pipe(Effect.provide(scripted.layer)))
       expect(Exit.isFailure(exit) && Cause.squash(exit.cause) instanceof Errors.InputError).toBe(true)
       expect(scripted.requests.length).toBe(0)
     }), { numRuns: RUNS })

@@ -6,7 +6,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Fiber } from "effect"
 import { TestClock } from "effect/testing"
-import { Check, Config, Contacts, Errors, Policy, Transport } from "@wa-contacts/core"
+import { Check, ContactsConfig, Blocking, Identity, Report, Errors, Policy, Transport } from "@wa-contacts/core"
 import { runClocked } from "./support/Clocked.ts"
 import { apiError, checkAnswer, failure, fromFunction, fromQueue, json, text, type Scripted } from "./support/ScriptedTransport.ts"
 
@@ -21,7 +21,7 @@ describe("429 and Retry-After", () => {
   it.effect("the retry waits at least Retry-After: no second request before 3 s", () =>
     Effect.gen(function*() {
       const scripted = fromQueue([apiError(429, 1015, "Too many requests", "", { "retry-after": "3" }), ok])
-      const fiber = yield* Effect.forkChild(Effect.provide(Contacts.unblock("+16315551000"), scripted.layer))
+      const fiber = yield* Effect.forkChild(Effect.provide(Blocking.unblock("+16315551000"), scripted.layer))
       yield* TestClock.adjust(2_999)
       expect(scripted.requests).toHaveLength(1)
       yield* TestClock.adjust(1)
@@ -34,8 +34,8 @@ describe("429 and Retry-After", () => {
     Effect.gen(function*() {
       const scripted = fromQueue([apiError(429, 1015, "Too many requests", "", { "retry-after": "30" }), ok])
       const fiber = yield* Effect.forkChild(
-        Effect.provide(Contacts.unblock("+16315551000"), scripted.layer).pipe(
-          Effect.provideService(Config.ContactsConfig, { retry: { maxDelay: "1 second" } })
+        Effect.provide(Blocking.unblock("+16315551000"), scripted.layer).pipe(
+          Effect.provideService(ContactsConfig.ContactsConfig, { retry: { maxDelay: "1 second" } })
         )
       )
       yield* TestClock.adjust(29_999)
@@ -48,7 +48,7 @@ describe("429 and Retry-After", () => {
   it.effect("report is retried on 429: the server did not process it", () =>
     Effect.gen(function*() {
       const scripted = fromQueue([apiError(429, 1015, "Too many requests"), ok])
-      const exit = yield* runToEnd(scripted, Contacts.report("+16315551000"))
+      const exit = yield* runToEnd(scripted, Report.report("+16315551000"))
       expect(exit._tag).toBe("Success")
       expect(scripted.requests).toHaveLength(2)
     }))
@@ -66,7 +66,7 @@ describe("503 overloaded", () => {
   it.effect("report is retried after 503", () =>
     Effect.gen(function*() {
       const scripted = fromQueue([apiError(503, 1016, "System overloaded"), ok])
-      const exit = yield* runToEnd(scripted, Contacts.report("+16315551000"))
+      const exit = yield* runToEnd(scripted, Report.report("+16315551000"))
       expect(exit._tag).toBe("Success")
       expect(scripted.requests).toHaveLength(2)
     }))
@@ -75,10 +75,10 @@ describe("503 overloaded", () => {
 describe("500 internal error: retried for idempotent calls only", () => {
   const idempotent = [
     ["check", Check.checkBatch(["+16315551000"])],
-    ["block", Contacts.block("+16315551000")],
-    ["unblock", Contacts.unblock("+16315551000")],
-    ["identity GET", Contacts.getIdentity("16315551000")],
-    ["identity PUT", Contacts.acknowledgeIdentity("16315551000", "h")]
+    ["block", Blocking.block("+16315551000")],
+    ["unblock", Blocking.unblock("+16315551000")],
+    ["identity GET", Identity.getIdentity("16315551000")],
+    ["identity PUT", Identity.acknowledgeIdentity("16315551000", "h")]
   ] as const
 
   it.effect.each(idempotent)("%s is retried after a 500", ([, effect]) =>
@@ -98,7 +98,7 @@ describe("500 internal error: retried for idempotent calls only", () => {
   it.effect("report is not retried after a 500", () =>
     Effect.gen(function*() {
       const scripted = fromQueue([apiError(500, 1014, "Internal error"), ok])
-      const exit = yield* runToEnd(scripted, Contacts.report("+16315551000"))
+      const exit = yield* runToEnd(scripted, Report.report("+16315551000"))
       expect(exit).toMatchObject({ _tag: "Failure" })
       expect(scripted.requests).toHaveLength(1)
     }))
@@ -107,10 +107,10 @@ describe("500 internal error: retried for idempotent calls only", () => {
     Effect.gen(function*() {
       const html = text(502, "<html>Bad Gateway</html>")
       const report = fromQueue([html, ok])
-      yield* runToEnd(report, Contacts.report("+16315551000"))
+      yield* runToEnd(report, Report.report("+16315551000"))
       expect(report.requests).toHaveLength(1)
       const unblock = fromQueue([html, ok])
-      const exit = yield* runToEnd(unblock, Contacts.unblock("+16315551000"))
+      const exit = yield* runToEnd(unblock, Blocking.unblock("+16315551000"))
       expect(exit._tag).toBe("Success")
       expect(unblock.requests).toHaveLength(2)
     }))
@@ -120,7 +120,7 @@ describe("transport failures", () => {
   it.effect("report is not retried when the request may have reached the server", () =>
     Effect.gen(function*() {
       const scripted = fromQueue([failure("ConnectionReset", { requestSent: true }), ok])
-      const exit = yield* runToEnd(scripted, Contacts.report("+16315551000"))
+      const exit = yield* runToEnd(scripted, Report.report("+16315551000"))
       expect(exit).toMatchObject({ _tag: "Failure" })
       expect(scripted.requests).toHaveLength(1)
     }))
@@ -128,7 +128,7 @@ describe("transport failures", () => {
   it.effect("report is retried when the request surely never left (connection refused)", () =>
     Effect.gen(function*() {
       const scripted = fromQueue([failure("ConnectionRefused", { requestSent: false }), ok])
-      const exit = yield* runToEnd(scripted, Contacts.report("+16315551000"))
+      const exit = yield* runToEnd(scripted, Report.report("+16315551000"))
       expect(exit._tag).toBe("Success")
       expect(scripted.requests).toHaveLength(2)
     }))
@@ -136,7 +136,7 @@ describe("transport failures", () => {
   it.effect("an idempotent call is retried after a reset with the request sent", () =>
     Effect.gen(function*() {
       const scripted = fromQueue([failure("ConnectionReset", { requestSent: true }), ok])
-      const exit = yield* runToEnd(scripted, Contacts.block("+16315551000"))
+      const exit = yield* runToEnd(scripted, Blocking.block("+16315551000"))
       expect(exit._tag).toBe("Success")
       expect(scripted.requests).toHaveLength(2)
     }))
@@ -144,7 +144,7 @@ describe("transport failures", () => {
   it.effect("a failure that is not retryable (TLS) is not retried", () =>
     Effect.gen(function*() {
       const scripted = fromQueue([failure("Tls", { retryable: false }), ok])
-      const exit = yield* runToEnd(scripted, Contacts.block("+16315551000"))
+      const exit = yield* runToEnd(scripted, Blocking.block("+16315551000"))
       expect(exit).toMatchObject({ _tag: "Failure" })
       expect(scripted.requests).toHaveLength(1)
     }))
@@ -160,10 +160,10 @@ describe("non-transient errors are not retried", () => {
   ] as const)("%s fails at once with its error", ([, response, tag]) =>
     Effect.gen(function*() {
       const scripted = fromQueue([response, ok])
-      const exit = yield* runToEnd(scripted, Contacts.block("+16315551000"))
+      const exit = yield* runToEnd(scripted, Blocking.block("+16315551000"))
       expect(scripted.requests).toHaveLength(1)
       expect(exit).toMatchObject({ _tag: "Failure" })
-      const error = yield* Effect.flip(Effect.provide(Contacts.block("+16315551000"), fromQueue([response]).layer))
+      const error = yield* Effect.flip(Effect.provide(Blocking.block("+16315551000"), fromQueue([response]).layer))
       expect(error._tag).toBe(tag)
     }))
 })
@@ -172,10 +172,10 @@ describe("retries are capped", () => {
   it.effect("by default 5 retries: 6 requests, then the last error", () =>
     Effect.gen(function*() {
       const scripted = fromFunction(() => apiError(503, 1016, "System overloaded"))
-      const exit = yield* runToEnd(scripted, Contacts.unblock("+16315551000"))
+      const exit = yield* runToEnd(scripted, Blocking.unblock("+16315551000"))
       expect(scripted.requests).toHaveLength(6)
       expect(exit).toMatchObject({ _tag: "Failure" })
-      const error = yield* Effect.flip(Effect.provide(Contacts.unblock("+1"), fromFunction(() => apiError(400, 1009, "x")).layer))
+      const error = yield* Effect.flip(Effect.provide(Blocking.unblock("+1"), fromFunction(() => apiError(400, 1009, "x")).layer))
       expect(error._tag).toBe("InvalidParameter")
     }))
 
@@ -184,7 +184,7 @@ describe("retries are capped", () => {
       const scripted = fromFunction(() => apiError(500, 1014, "Internal error"))
       const exit = yield* runToEnd(
         scripted,
-        Contacts.unblock("+16315551000").pipe(Effect.provideService(Config.ContactsConfig, { retry: { times: 2 } }))
+        Blocking.unblock("+16315551000").pipe(Effect.provideService(ContactsConfig.ContactsConfig, { retry: { times: 2 } }))
       )
       expect(scripted.requests).toHaveLength(3)
       expect(exit).toMatchObject({ _tag: "Failure" })
@@ -195,8 +195,8 @@ describe("retries are capped", () => {
       const scripted = fromFunction(() => apiError(503, 1016, "System overloaded"))
       yield* runToEnd(
         scripted,
-        Contacts.unblock("+16315551000").pipe(
-          Effect.provideService(Config.ContactsConfig, { retry: { times: 5, baseDelay: "100 millis", maxDelay: "1 second" } })
+        Blocking.unblock("+16315551000").pipe(
+          Effect.provideService(ContactsConfig.ContactsConfig, { retry: { times: 5, baseDelay: "100 millis", maxDelay: "1 second" } })
         )
       )
       const gaps = scripted.requests.slice(1).map((r, i) => r.at - scripted.requests[i]!.at)

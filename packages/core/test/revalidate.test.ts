@@ -8,7 +8,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Layer, Stream } from "effect"
 import { TestClock } from "effect/testing"
-import { Check, Config, StoredCheck, type Transport } from "@wa-contacts/core"
+import { Check, ContactsConfig, StoredCheck, type Transport } from "@wa-contacts/core"
 import { runClocked } from "./support/Clocked.ts"
 import * as MemoryStore from "./support/MemoryStore.ts"
 import * as StoreServer from "./support/StoreServer.ts"
@@ -16,7 +16,7 @@ import * as StoreServer from "./support/StoreServer.ts"
 const list = (n: number, from = 0) => Array.from({ length: n }, (_, i) => `+1631555${String(from + i).padStart(4, "0")}`)
 
 const layers = (server: { readonly layer: Layer.Layer<Transport.Transport> }, state: MemoryStore.MemoryState) =>
-  Layer.mergeAll(server.layer, MemoryStore.layer(state), Layer.succeed(Config.ContactsConfig, {}))
+  Layer.mergeAll(server.layer, MemoryStore.layer(state), Layer.succeed(ContactsConfig.ContactsConfig, {}))
 
 const fill = (server: StoreServer.StoreServer, state: MemoryStore.MemoryState, numbers: ReadonlyArray<string>) =>
   runClocked(Stream.runDrain(StoredCheck.checkThroughStore(numbers, { rateLimit: false, batchSize: 50 })).pipe(Effect.provide(layers(server, state))))

@@ -6,14 +6,14 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Layer, Stream } from "effect"
 import { TestClock } from "effect/testing"
-import { Config, StoreAdmin } from "@wa-contacts/core"
+import { ContactsConfig, StoreAdmin } from "@wa-contacts/core"
 import * as MemoryStore from "./support/MemoryStore.ts"
 import { result } from "./support/storeContract.ts"
 
 const DAY = 86_400_000
 
-const withStore = (state: MemoryStore.MemoryState, config: Config.ContactsConfigShape = {}) =>
-  Layer.merge(MemoryStore.layer(state), Layer.succeed(Config.ContactsConfig, config))
+const withStore = (state: MemoryStore.MemoryState, config: ContactsConfig.ContactsConfigShape = {}) =>
+  Layer.merge(MemoryStore.layer(state), Layer.succeed(ContactsConfig.ContactsConfig, config))
 
 describe("store import", () => {
   it.effect("adds translated, de-duplicated numbers without checking, and says what it skipped", () =>

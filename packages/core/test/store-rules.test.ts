@@ -4,7 +4,7 @@
  * a stored result reads back as the same outcome with the same trust; the budget's arithmetic.
  */
 import { describe, expect, it } from "@effect/vitest"
-import { Budget, Result, StoreRules } from "@wa-contacts/core"
+import { Budget, CheckResult, StoreRules } from "@wa-contacts/core"
 import { result } from "./support/storeContract.ts"
 
 const DAY = 86_400_000
@@ -34,18 +34,18 @@ describe("fresh and due", () => {
 })
 
 describe("stored results read back as the outcome they stood for", () => {
-  const cases: ReadonlyArray<[string, Result.Outcome, "legacy" | "repurposed"]> = [
-    ["legacy valid: a trusted wa_id", { _tag: "WhatsAppUser", waId: "16315551000" as Result.WaId }, "legacy"],
-    ["repurposed valid: an untrusted hint", { _tag: "Checked", waIdHint: Result.untrusted("16315551000") }, "repurposed"],
+  const cases: ReadonlyArray<[string, CheckResult.Outcome, "legacy" | "repurposed"]> = [
+    ["legacy valid: a trusted wa_id", { _tag: "WhatsAppUser", waId: "16315551000" as CheckResult.WaId }, "legacy"],
+    ["repurposed valid: an untrusted hint", { _tag: "Checked", waIdHint: CheckResult.untrusted("16315551000") }, "repurposed"],
     ["repurposed valid without wa_id", { _tag: "Checked", waIdHint: undefined }, "repurposed"],
     ["an invalid from a repurposed server is an anomaly", { _tag: "NotWhatsAppUser", anomaly: true }, "repurposed"],
-    ["failed on the server", Result.interpret("failed", undefined, "legacy"), "legacy"]
+    ["failed on the server", CheckResult.interpret("failed", undefined, "legacy"), "legacy"]
   ]
   for (const [name, outcome, semantics] of cases) {
     it(name, () => {
       const stored = StoreRules.toStored(outcome, semantics, 5, "2.45.1")!
       expect(stored.checked_at).toBe(5)
-      expect(stored.status).toBe(Result.statusOf(outcome))
+      expect(stored.status).toBe(CheckResult.statusOf(outcome))
       expect(StoreRules.outcomeOf(stored)).toEqual(outcome)
     })
   }

@@ -8,7 +8,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Clock, Effect, Layer, Stream } from "effect"
 import { TestClock } from "effect/testing"
-import { Config, StoredCheck, Transport } from "@wa-contacts/core"
+import { ContactsConfig, StoredCheck, Transport } from "@wa-contacts/core"
 import { runClocked } from "./support/Clocked.ts"
 import * as MemoryStore from "./support/MemoryStore.ts"
 import * as StoreServer from "./support/StoreServer.ts"
@@ -17,8 +17,8 @@ const DAY = 86_400_000
 
 const list = (n: number, from = 0) => Array.from({ length: n }, (_, i) => `+1631555${String(from + i).padStart(4, "0")}`)
 
-const layers = (server: { readonly layer: Layer.Layer<Transport.Transport> }, state: MemoryStore.MemoryState, config: Config.ContactsConfigShape = {}) =>
-  Layer.mergeAll(server.layer, MemoryStore.layer(state), Layer.succeed(Config.ContactsConfig, config))
+const layers = (server: { readonly layer: Layer.Layer<Transport.Transport> }, state: MemoryStore.MemoryState, config: ContactsConfig.ContactsConfigShape = {}) =>
+  Layer.mergeAll(server.layer, MemoryStore.layer(state), Layer.succeed(ContactsConfig.ContactsConfig, config))
 
 /** Run a check of `inputs` through the store to its end on the test clock. */
 const check = (

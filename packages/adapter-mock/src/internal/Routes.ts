@@ -5,6 +5,7 @@
  *
  * @internal
  */
+import { Duration } from "effect"
 import { formatExpiry } from "./Auth.ts"
 import { render } from "./Lookups.ts"
 import * as Requests from "./RequestFields.ts"
@@ -94,7 +95,7 @@ const check: Handler = (store, request, _params, now, trace) => {
   const entries = inputs.map(({ input, number }) => {
     const lookup = number === undefined ? undefined : store.lookups.lookup(number, now, {
       forceCheck: body.value.forceCheck,
-      latencyMs: store.faults.lookupLatencyMs,
+      latencyMs: Duration.toMillis(store.faults.lookupLatency),
       start: () => {
         trace.lookupsStarted.push(number)
         return store.startLookup(number)

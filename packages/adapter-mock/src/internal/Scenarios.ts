@@ -40,13 +40,13 @@ export const applyScenario = (state: State, name: string, now: number): Result.R
       break
     }
     case "rate-limit-storm":
-      state.setFaults({ rateLimit: { rps: 2, burst: 2 } }, now)
+      state.setFaults({ rateLimit: { requestsPerSecond: 2, burst: 2 } }, now)
       break
     case "overloaded":
       state.setFaults({ overloadedNext: 5 }, now)
       break
     case "slow-lookups":
-      state.setFaults({ lookupLatencyMs: 5000 }, now)
+      state.setFaults({ lookupLatency: "5 seconds" }, now)
       break
     case "token-expiry":
       state.accounts.expireIssuedTokens(60_000)

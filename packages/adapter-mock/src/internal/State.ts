@@ -6,7 +6,7 @@
  *
  * @internal
  */
-import { Result } from "effect"
+import { Duration, Option, Result } from "effect"
 import { type Faults, type FaultsPatch, applyPatch } from "../Faults.ts"
 import type { DirectoryUser, RateLimit, ResolvedConfig } from "../SimulatorConfig.ts"
 import { Accounts } from "./Auth.ts"
@@ -103,7 +103,13 @@ export class State {
   #receptions = 0
   #inFlight = 0
 
-  private constructor(config: ResolvedConfig, served: { readonly version: string; readonly legacy: boolean }, callingCode: string, now: number) {
+  private constructor(
+    config: ResolvedConfig,
+    served: { readonly version: string; readonly legacy: boolean },
+    callingCode: string,
+    lookupLatency: Duration.Duration,
+    now: number
+  ) {
     this.config = config
     this.#callingCode = callingCode
     this.#version = served.version
@@ -118,25 +124,28 @@ export class State {
       malformedNext: 0,
       droppedNext: 0,
       slowNext: 0,
-      slowMs: 1000,
+      slowDelay: Duration.seconds(1),
       lookupFailureRate: 0,
-      lookupLatencyMs: config.lookupLatencyMs
+      lookupLatency
     }
     this.#bucket = config.rateLimit === false ? undefined : new TokenBucket(config.rateLimit, now)
   }
 
   /**
    * A state of this configuration at `now`, or why it cannot be: a version that is not one, a
-   * registered number without a country code, users that are not possible numbers.
+   * registered number without a country code, a lookup latency that is not a duration, users
+   * that are not possible numbers.
    */
   static make(config: ResolvedConfig, now: number): Result.Result<State, string> {
-    const served = servedVersion(config.version)
+    const served = servedVersion(config.apiVersion)
     if (served === undefined) {
-      return Result.fail(`version ${JSON.stringify(config.version)} is not a server version (major.minor[.patch], e.g. 2.41.3; or legacy / repurposed / unknown)`)
+      return Result.fail(`version ${JSON.stringify(config.apiVersion)} is not a server version (major.minor[.patch], e.g. 2.41.3; or legacy / repurposed / unknown)`)
     }
-    const callingCode = callingCodeOf(config.registered)
-    if (callingCode === undefined) return Result.fail(`registered number ${config.registered} has no known country calling code`)
-    const state = new State(config, served, callingCode, now)
+    const callingCode = callingCodeOf(config.registeredNumber)
+    if (callingCode === undefined) return Result.fail(`registered number ${config.registeredNumber} has no known country calling code`)
+    const lookupLatency = Duration.fromInput(config.lookupLatency)
+    if (Option.isNone(lookupLatency)) return Result.fail(`lookup latency ${JSON.stringify(config.lookupLatency)} is not a duration`)
+    const state = new State(config, served, callingCode, lookupLatency.value, now)
     const added = state.addUsers(config.users)
     return Result.isFailure(added) ? Result.fail(`directory: ${added.failure.message}`) : Result.succeed(state)
   }
@@ -227,7 +236,7 @@ export class State {
 
   #syncRateLimit(limit: RateLimit | false, now: number): void {
     if (limit === false) this.#bucket = undefined
-    else if (this.#bucket === undefined || this.#bucket.limit.rps !== limit.rps || this.#bucket.limit.burst !== limit.burst) {
+    else if (this.#bucket === undefined || this.#bucket.limit.requestsPerSecond !== limit.requestsPerSecond || this.#bucket.limit.burst !== limit.burst) {
       this.#bucket = new TokenBucket(limit, now)
     }
   }
@@ -250,7 +259,7 @@ export class State {
     }
     if (f.slowNext > 0) {
       this.#faults = { ...f, slowNext: f.slowNext - 1 }
-      return { _tag: "Slow", ms: f.slowMs }
+      return { _tag: "Slow", ms: Duration.toMillis(f.slowDelay) }
     }
     return undefined
   }

@@ -30,7 +30,7 @@ export class TokenBucket {
 
   /** Take one token for a request at `now`, or say how long until one is available. */
   take(now: number): Verdict {
-    const { rps, burst } = this.#limit
+    const { requestsPerSecond: rps, burst } = this.#limit
     const elapsed = Math.max(0, now - this.#updatedAt)
     this.#tokens = Math.min(burst, this.#tokens + (elapsed * rps) / 1000)
     this.#updatedAt = Math.max(this.#updatedAt, now)

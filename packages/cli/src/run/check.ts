@@ -6,7 +6,7 @@
  *
  * @since 0.1.0
  */
-import { Check, Config, Version } from "@wa-contacts/core"
+import { Check, ContactsConfig, ApiVersion } from "@wa-contacts/core"
 import { Cause, Console, type Duration, Effect, Exit as EffectExit, Option, Stream } from "effect"
 import * as Connection from "../Connection.ts"
 import { toExit } from "../ErrorMessage.ts"
@@ -108,7 +108,7 @@ export const run = Effect.fnUntraced(function*(input: CheckInput) {
         return out
       }),
       Stream.provide(Connection.layer(input)),
-      Stream.provideService(Config.ContactsConfig, {
+      Stream.provideService(ContactsConfig.ContactsConfig, {
         ...settings,
         retry: { onRetry: Connection.announceRetries(input, input.quiet, Effect.sync(() => progress.done())) }
       })
@@ -116,7 +116,7 @@ export const run = Effect.fnUntraced(function*(input: CheckInput) {
 
     const startedAt = Date.now()
     // What --api-version says, when given; otherwise only an answer tells the semantics.
-    const fallback = settings.apiVersion === undefined ? undefined : Version.resolveSemantics(settings.apiVersion, undefined)
+    const fallback = settings.apiVersion === undefined ? undefined : ApiVersion.resolveSemantics(settings.apiVersion, undefined)
     const finish = <E>(exit: EffectExit.Exit<void, E>) =>
       Effect.gen(function*() {
         progress.done()

@@ -3,7 +3,7 @@
  *
  * @since 0.1.0
  */
-import { type Check, Result, Version } from "@wa-contacts/core"
+import { type Check, CheckResult, ApiVersion } from "@wa-contacts/core"
 import type * as Input from "../Input.ts"
 import type * as Output from "../Output.ts"
 import { count } from "../Progress.ts"
@@ -43,7 +43,7 @@ export const CHECK_COLUMNS: ReadonlyArray<Output.Column> = [
   { key: "detail", header: "DETAIL" }
 ]
 
-const detailOf = (result: Result.CheckResult, item: Input.InputItem | undefined): string | null => {
+const detailOf = (result: CheckResult.CheckResult, item: Input.InputItem | undefined): string | null => {
   switch (result._tag) {
     case "Failed":
       return item?.problem ?? result.detail
@@ -57,11 +57,11 @@ const detailOf = (result: Result.CheckResult, item: Input.InputItem | undefined)
 }
 
 /** One output record for a result. */
-export const recordOf = (result: Result.CheckResult, item: Input.InputItem | undefined): Output.Row => {
-  const { waId, trusted } = Result.waIdOf(result)
+export const recordOf = (result: CheckResult.CheckResult, item: Input.InputItem | undefined): Output.Row => {
+  const { waId, trusted } = CheckResult.waIdOf(result)
   return {
     input: result.input,
-    status: Result.statusOf(result),
+    status: CheckResult.statusOf(result),
     wa_id: waId ?? null,
     wa_id_trusted: trusted,
     translated: result.translated ?? null,
@@ -80,7 +80,7 @@ export const summaryLines = (
   stats: Check.CheckStats,
   elapsedMs: number,
   skipped: number,
-  semantics: Version.Semantics | undefined,
+  semantics: ApiVersion.Semantics | undefined,
   ending: string | undefined
 ): ReadonlyArray<string> => {
   const s = stats.byStatus
@@ -94,7 +94,7 @@ export const summaryLines = (
   return [
     `${count(stats.results)} checked in ${seconds(elapsedMs)}: ${counts}`,
     // No answer read and no --api-version: nothing says how the server reads `valid`, so no claim.
-    `sent: ${sent.join(", ")}` + (semantics === undefined ? "" : ` · semantics: ${semantics} — ${Version.describeSemantics(semantics)}`),
+    `sent: ${sent.join(", ")}` + (semantics === undefined ? "" : ` · semantics: ${semantics} — ${ApiVersion.describeSemantics(semantics)}`),
     ...(ending === undefined ? [] : [ending])
   ]
 }

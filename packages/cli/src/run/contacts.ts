@@ -4,7 +4,7 @@
  *
  * @since 0.1.0
  */
-import { Contacts } from "@wa-contacts/core"
+import { Blocking, Identity, Report } from "@wa-contacts/core"
 import { Console, Effect, Option, Stream } from "effect"
 import * as Connection from "../Connection.ts"
 import { usage } from "../ExitCode.ts"
@@ -44,7 +44,7 @@ export const block = Effect.fnUntraced(function*(
 ) {
   yield* Connection.validate(input)
   yield* lintArgument(input, "number", input.number)
-  yield* withConnection(input, Contacts.block(input.number, { reason: Option.getOrUndefined(input.reason) }))
+  yield* withConnection(input, Blocking.block(input.number, { reason: Option.getOrUndefined(input.reason) }))
   yield* confirm(input.quiet, `blocked ${input.number}`)
 })
 
@@ -52,7 +52,7 @@ export const block = Effect.fnUntraced(function*(
 export const unblock = Effect.fnUntraced(function*(input: Connection.ConnectionOptions & { readonly number: string; readonly quiet: boolean }) {
   yield* Connection.validate(input)
   yield* lintArgument(input, "number", input.number)
-  yield* withConnection(input, Contacts.unblock(input.number))
+  yield* withConnection(input, Blocking.unblock(input.number))
   yield* confirm(input.quiet, `unblocked ${input.number}`)
 })
 
@@ -68,7 +68,7 @@ export const report = Effect.fnUntraced(function*(
 ) {
   yield* Connection.validate(input)
   yield* lintArgument(input, "number", input.number)
-  yield* withConnection(input, Contacts.report(input.number, {
+  yield* withConnection(input, Report.report(input.number, {
     reason: Option.getOrUndefined(input.reason),
     block: input.block,
     messageId: Option.getOrUndefined(input.messageId)
@@ -94,15 +94,15 @@ export const blocklist = Effect.fnUntraced(function*(
     return yield* usage("--all fetches every page: drop --limit and --offset")
   }
   yield* Connection.validate(input)
-  const toRow = (c: Contacts.BlockedContact): Output.Row => ({ wa_id: c.waId, jid: c.jid })
+  const toRow = (c: Blocking.BlockedContact): Output.Row => ({ wa_id: c.waId, jid: c.jid })
   if (input.all) {
-    return yield* withConnection(input, print(input, BLOCKLIST_COLUMNS, Stream.map(Contacts.blocklist(), toRow)))
+    return yield* withConnection(input, print(input, BLOCKLIST_COLUMNS, Stream.map(Blocking.blocklist(), toRow)))
   }
   const limit = Option.getOrUndefined(input.limit)
   const offset = Option.getOrUndefined(input.offset)
   const page = yield* withConnection(
     input,
-    Contacts.blocklistPage({ ...(limit === undefined ? {} : { limit }), ...(offset === undefined ? {} : { offset }) })
+    Blocking.blocklistPage({ ...(limit === undefined ? {} : { limit }), ...(offset === undefined ? {} : { offset }) })
   )
   yield* print(input, BLOCKLIST_COLUMNS, Stream.fromIterable(page.contacts.map(toRow)))
   const { total } = page.pagination
@@ -130,7 +130,7 @@ export const IDENTITY_COLUMNS: ReadonlyArray<Output.Column> = [
 export const identityGet = Effect.fnUntraced(function*(input: Connection.ConnectionOptions & Printing & { readonly waId: string }) {
   yield* Connection.validate(input)
   yield* lintArgument(input, "wa_id", input.waId)
-  const identity = yield* withConnection(input, Contacts.getIdentity(input.waId))
+  const identity = yield* withConnection(input, Identity.getIdentity(input.waId))
   const created = new Date(identity.createdTimestamp)
   yield* print(input, IDENTITY_COLUMNS, Stream.make<Array<Output.Row>>({
     input: input.waId,
@@ -147,6 +147,6 @@ export const identityAck = Effect.fnUntraced(function*(
 ) {
   yield* Connection.validate(input)
   yield* lintArgument(input, "wa_id", input.waId)
-  yield* withConnection(input, Contacts.acknowledgeIdentity(input.waId, input.hash))
+  yield* withConnection(input, Identity.acknowledgeIdentity(input.waId, input.hash))
   yield* confirm(input.quiet, `acknowledged the identity of ${input.waId}`)
 })

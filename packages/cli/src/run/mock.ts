@@ -51,8 +51,11 @@ const readText = (flag: string, path: string) =>
     return yield* fs.readFileString(path)
   }).pipe(Effect.mapError((error) => usage(`--${flag} ${path}: ${fileProblem(error)}`)))
 
-const some = <K extends string, A>(key: K, option: Option.Option<A>): { [P in K]?: A } =>
-  (Option.isSome(option) ? { [key]: option.value } : {}) as { [P in K]?: A }
+// Keys are SimulatorConfig's own, so that renaming a setting is a compile error here, not a silently dropped flag.
+const some = <K extends keyof SimulatorConfig.SimulatorConfig, A extends SimulatorConfig.SimulatorConfig[K]>(
+  key: K,
+  option: Option.Option<A>
+): { [P in K]?: A } => (Option.isSome(option) ? { [key]: option.value } : {}) as { [P in K]?: A }
 
 /** Build the simulator's configuration from the flags; a value that cannot work is a usage error. */
 export const configOf = Effect.fnUntraced(function*(input: ServeInput) {
@@ -83,15 +86,15 @@ export const configOf = Effect.fnUntraced(function*(input: ServeInput) {
     ? {}
     : Option.getOrUndefined(input.rate) === 0
     ? { rateLimit: false }
-    : { rateLimit: { rps: Option.getOrElse(input.rate, () => documented.rps), burst: Option.getOrElse(input.burst, () => documented.burst) } }
+    : { rateLimit: { requestsPerSecond: Option.getOrElse(input.rate, () => documented.requestsPerSecond), burst: Option.getOrElse(input.burst, () => documented.burst) } }
   const config: SimulatorConfig.SimulatorConfig = {
     host: input.host,
     port: input.port,
     allUsers: input.allUsers,
     control: input.control,
-    ...some("version", input.apiVersion),
-    ...some("registered", input.registered),
-    ...some("lookupLatencyMs", input.latency),
+    ...some("apiVersion", input.apiVersion),
+    ...some("registeredNumber", input.registered),
+    ...some("lookupLatency", input.latency),
     ...some("journalSize", input.journalSize),
     ...some("scenario", input.scenario as Option.Option<Simulator.ScenarioName>),
     ...Option.match(input.token, { onNone: () => ({}), onSome: (token) => ({ tokens: [Redacted.value(token)] }) }),
@@ -135,9 +138,9 @@ const appendJournal = (path: string) =>
 
 const banner = (server: SimulatorServer.ServerInfo, resolved: SimulatorConfig.ResolvedConfig, input: ServeInput): string => {
   const hasToken = Option.isSome(input.token)
-  const limit = resolved.rateLimit === false ? "no rate limit" : `rate limit ${resolved.rateLimit.rps}/s, bursts of ${resolved.rateLimit.burst}`
+  const limit = resolved.rateLimit === false ? "no rate limit" : `rate limit ${resolved.rateLimit.requestsPerSecond}/s, bursts of ${resolved.rateLimit.burst}`
   return [
-    `wa-contacts simulator: API ${resolved.version}, registered ${resolved.registered}` +
+    `wa-contacts simulator: API ${resolved.apiVersion}, registered ${resolved.registeredNumber}` +
     `${resolved.allUsers ? ", every number is a WhatsApp user" : `, ${resolved.users.length} WhatsApp users`}, ${limit}` +
     `${resolved.scenario === undefined ? "" : `, scenario ${resolved.scenario}`}`,
     "authenticate with one of:",

@@ -6,7 +6,7 @@
  *
  * @since 0.2.0
  */
-import { Check, Config, StoredCheck } from "@wa-contacts/core"
+import { Check, ContactsConfig, StoredCheck } from "@wa-contacts/core"
 import { Cause, Console, type Duration, Effect, Exit as EffectExit, Option, Stream } from "effect"
 import * as Connection from "../Connection.ts"
 import { toExit } from "../ErrorMessage.ts"
@@ -72,7 +72,7 @@ export const run = Effect.fnUntraced(function*(input: RevalidateInput) {
     Stream.filter((row) => !input.changesOnly || isChange(row)),
     Stream.mapError((error) => (error._tag === "NoMessagesRecorded" ? usage(error.message, NO_MESSAGES_HINT) : error)),
     Stream.provide(Connection.layer(input)),
-    Stream.provideService(Config.ContactsConfig, {
+    Stream.provideService(ContactsConfig.ContactsConfig, {
       ...Connection.clientSettings(input),
       retry: { onRetry: Connection.announceRetries(input, input.quiet) }
     })

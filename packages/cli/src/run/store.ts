@@ -6,7 +6,7 @@
  *
  * @since 0.2.0
  */
-import { Config, ResultStore, StoreAdmin } from "@wa-contacts/core"
+import { ContactsConfig, ResultStore, StoreAdmin } from "@wa-contacts/core"
 import { Console, type Duration, Effect, Layer, Option, Redacted, Stream } from "effect"
 import { redact } from "../ErrorMessage.ts"
 import { Exit, ExitCode, usage } from "../ExitCode.ts"
@@ -96,7 +96,7 @@ export const importNumbers = Effect.fnUntraced(function*(input: StoreInput & {
     })
     const skipped = StoreAdmin.importNumbers(Stream.map(source.items, (item) => item.value), counts)
     yield* withStore(input, Stream.runForEach(skipped, (s) => Effect.sync(() => void (shown.length < 5 && shown.push(`${s.input}: ${s.reason}`))))).pipe(
-      Effect.provideService(Config.ContactsConfig, Option.match(input.registered, { onNone: () => ({}), onSome: (registeredNumber) => ({ registeredNumber }) }))
+      Effect.provideService(ContactsConfig.ContactsConfig, Option.match(input.registered, { onNone: () => ({}), onSome: (registeredNumber) => ({ registeredNumber }) }))
     )
     const failure = source.failure()
     if (failure !== undefined) return yield* failure

@@ -5,7 +5,7 @@
  *
  * @since 0.1.0
  */
-import { Config, type Transport } from "@wa-contacts/core"
+import { ContactsConfig, type Transport } from "@wa-contacts/core"
 import { Effect } from "effect"
 import * as Connection from "../Connection.ts"
 import { toExit } from "../ErrorMessage.ts"
@@ -21,7 +21,7 @@ export const withConnection = <A, E extends Failure | Exit, R>(
 ): Effect.Effect<A, Exit, Exclude<R, Transport.Transport>> =>
   effect.pipe(
     Effect.provide(Connection.layer(options)),
-    Effect.provideService(Config.ContactsConfig, {
+    Effect.provideService(ContactsConfig.ContactsConfig, {
       ...Connection.clientSettings(options),
       retry: { onRetry: Connection.announceRetries(options, options.quiet === true) }
     }),

@@ -8,9 +8,9 @@
  *
  * @internal
  */
-import type { Outcome, WaId } from "../Result.ts"
-import { missingFromAnswer, serverFailed, untrusted } from "../Result.ts"
-import type { Semantics } from "../Version.ts"
+import type { Outcome, WaId } from "../CheckResult.ts"
+import { missingFromAnswer, serverFailed, untrusted } from "../CheckResult.ts"
+import type { Semantics } from "../ApiVersion.ts"
 
 /** The answer for one distinct number. */
 export interface Answer {

@@ -6,7 +6,7 @@
  * @internal
  */
 import type { CheckStatus } from "../Wire.ts"
-import type { Semantics } from "../Version.ts"
+import type { Semantics } from "../ApiVersion.ts"
 
 /** What a check did, at one moment. */
 export interface CheckCounts {

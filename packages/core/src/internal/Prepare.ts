@@ -5,9 +5,9 @@
  * @internal
  */
 import { phoneProblem } from "../Input.ts"
-import { type CheckResult, missingFromAnswer } from "../Result.ts"
+import { type CheckResult, missingFromAnswer } from "../CheckResult.ts"
 import { markDuplicate, type Translation, type Translator } from "../Translation.ts"
-import type { Semantics } from "../Version.ts"
+import type { Semantics } from "../ApiVersion.ts"
 import type { Answer, AnswerTable } from "./AnswerTable.ts"
 
 /** One input of a bulk check, prepared: translated, linted, and whether it is the first of its number. */

@@ -10,11 +10,11 @@
  */
 import { Duration, Effect, Random, Schedule } from "effect"
 import * as Budget from "../Budget.ts"
-import type { Outcome } from "../Result.ts"
+import type { Outcome } from "../CheckResult.ts"
 import { type Change, type LedgerTotals, ResultStore, type ResultWrite, type StoredResult, type StoreError } from "../ResultStore.ts"
 import * as StoreRules from "../StoreRules.ts"
 import type { Transport, TransportRequest } from "../Transport.ts"
-import type { Semantics } from "../Version.ts"
+import type { Semantics } from "../ApiVersion.ts"
 
 /** How a check goes through the store. */
 export interface StoreCheckOptions {

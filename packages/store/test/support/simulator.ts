@@ -15,7 +15,7 @@ export interface SimServer {
 
 export const startSimulator = async (config: Record<string, unknown> = {}): Promise<SimServer> => {
   const child = spawnNode(join(import.meta.dirname, "..", "fixtures", "sim-server.ts"), [
-    JSON.stringify({ allUsers: true, lookupLatencyMs: 0, rateLimit: false, tokens: [TOKEN], ...config })
+    JSON.stringify({ allUsers: true, lookupLatency: 0, rateLimit: false, tokens: [TOKEN], ...config })
   ])
   const { url } = await child.waitFor((l) => typeof l.url === "string")
   const get = async (path: string) => {

@@ -1,16 +1,17 @@
 /**
- * Block, unblock, the blocklist, report and identity (spec §3–4), each an Effect that requires a
- * `Transport`. Arguments are validated first: a bad one fails with `InputError` and sends nothing.
+ * Blocking contacts (spec §3): block, unblock and the blocklist, each an Effect (the blocklist a
+ * `Stream`) that requires a `Transport`. Arguments are validated first: a bad one fails with
+ * `InputError` and sends nothing.
  *
- * @since 0.1.0
+ * @since 0.2.0
  */
 import { Effect, Option, Stream } from "effect"
 import { call } from "./Call.ts"
-import { type ContactsError, InputError as InputErrorClass } from "./Errors.ts"
+import type { ContactsError } from "./Errors.ts"
 import * as Input from "./Input.ts"
 import * as Requests from "./Requests.ts"
 import type { Transport } from "./Transport.ts"
-import { Acknowledgement, BlocklistResponse, IdentityResponse, type Pagination, type ReportRequest } from "./Wire.ts"
+import { Acknowledgement, BlocklistResponse, type Pagination } from "./Wire.ts"
 
 /** Block a contact. It must have messaged the business in the last 24 h (else `NotEngaged`). Idempotent. */
 export const block = Effect.fn("block")(function*(phone: string, options: { readonly reason?: string | undefined } = {}) {
@@ -66,58 +67,3 @@ export const blocklist = (
       const more = page.contacts.length > 0 && next < page.pagination.total
       return [page.contacts, more ? Option.some(next) : Option.none()] as const
     })).pipe(Stream.withSpan("blocklist"))
-
-/** What to report. */
-export interface ReportOptions {
-  readonly reason?: string | undefined
-  /** Also block the contact (default false). */
-  readonly block?: boolean | undefined
-  /** The message to report; without it the contact's last 5 messages are reported. */
-  readonly messageId?: string | undefined
-}
-
-/**
- * Report a contact (24 h engagement rule as for block). Not idempotent: it is retried only when
- * the server surely did not process it (429, 503, connection refused).
- */
-export const report = Effect.fn("report")(function*(phone: string, options: ReportOptions = {}) {
-  const number = yield* Input.phone("phone", phone)
-  const reason = yield* Input.reason(options.reason)
-  if (options.messageId !== undefined && options.messageId.trim() === "") {
-    return yield* Effect.fail(new InputErrorClass({ field: "message_id", input: "", message: "message_id is empty" }))
-  }
-  const body: ReportRequest = {
-    ...(reason === undefined ? {} : { reason }),
-    ...(options.block === undefined ? {} : { block: options.block }),
-    ...(options.messageId === undefined ? {} : { message_id: options.messageId })
-  }
-  yield* call(Requests.report(number, body), Acknowledgement, { idempotency: "not-idempotent", emptyOk: true })
-})
-
-/** A contact's current identity. */
-export interface Identity {
-  readonly hash: string
-  /** When the identity was created, in ms since the epoch. */
-  readonly createdTimestamp: number
-  readonly acknowledged: boolean
-}
-
-/** Get a contact's latest identity. */
-export const getIdentity = Effect.fn("getIdentity")(function*(waId: string) {
-  const id = yield* Input.phone("wa_id", waId)
-  const body = yield* call(Requests.getIdentity(id), IdentityResponse, { idempotency: "idempotent" })
-  return {
-    hash: body.contacts.hash,
-    createdTimestamp: body.contacts.created_timestamp,
-    acknowledged: body.contacts.acknowledged
-  } satisfies Identity
-})
-
-/** Acknowledge a contact's latest identity (`hash` from {@link getIdentity}). */
-export const acknowledgeIdentity = Effect.fn("acknowledgeIdentity")(function*(waId: string, hash: string) {
-  const id = yield* Input.phone("wa_id", waId)
-  if (hash.trim() === "") {
-    return yield* Effect.fail(new InputErrorClass({ field: "hash", input: hash, message: "hash is empty" }))
-  }
-  yield* call(Requests.acknowledgeIdentity(id, { hash }), Acknowledgement, { idempotency: "idempotent", emptyOk: true })
-})

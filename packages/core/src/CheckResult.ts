@@ -5,7 +5,7 @@
  *
  * @since 0.1.0
  */
-import type { Semantics } from "./Version.ts"
+import type { Semantics } from "./ApiVersion.ts"
 import type { TranslatedNumber, Warning } from "./Translation.ts"
 import type { CheckStatus } from "./Wire.ts"
 

@@ -6,7 +6,7 @@
  */
 import { Context } from "effect"
 import type { RetryOptions } from "./Policy.ts"
-import type { Semantics } from "./Version.ts"
+import type { Semantics } from "./ApiVersion.ts"
 
 /** Settings shared by every operation. */
 export interface ContactsConfigShape {
