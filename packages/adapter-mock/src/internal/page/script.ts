@@ -9,7 +9,7 @@
  * @internal
  */
 
-import { Version } from "@wa-contacts/core"
+import { ApiVersion } from "@wa-contacts/core"
 
 /** The page's JS (the first repurposed version comes from the core: one source for that fact). */
 export const script = String.raw`
@@ -355,4 +355,4 @@ export const script = String.raw`
   loadScenarios();
   poll();
 })();
-`.replace("__REPURPOSED_SINCE__", JSON.stringify(Version.REPURPOSED_SINCE))
+`.replace("__REPURPOSED_SINCE__", JSON.stringify(ApiVersion.REPURPOSED_SINCE))
