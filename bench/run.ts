@@ -7,7 +7,8 @@ import { join } from "node:path"
 import { type Figure, fmt } from "./src/harness.ts"
 import { bulkFigures } from "./src/figures/bulk.ts"
 import { memoryFigure, startupFigure } from "./src/figures/cli.ts"
-import { pollingFigure, rateLimitFigure } from "./src/figures/pacing.ts"
+import { ceilingFigures } from "./src/figures/ceiling.ts"
+import { independentRateLimitFigure, pollingFigure, rateLimitFigure } from "./src/figures/pacing.ts"
 import { translationFigures } from "./src/figures/translation.ts"
 
 const args = process.argv.slice(2)
@@ -23,7 +24,9 @@ const groups: Array<Group> = [
   { ids: [5], run: async () => [await rateLimitFigure(size)] },
   { ids: [6], run: async () => [await memoryFigure(size)] },
   { ids: [7], run: () => [startupFigure()] },
-  { ids: [8], run: async () => [await pollingFigure(size)] }
+  { ids: [8], run: async () => [await pollingFigure(size)] },
+  { ids: [9], run: async () => [await independentRateLimitFigure(size)] },
+  { ids: [10, 11], run: () => ceilingFigures(size) }
 ]
 
 const figures: Array<Figure> = []

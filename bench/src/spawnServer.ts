@@ -11,15 +11,24 @@ export interface RunningServer {
 }
 
 /** A simulator server child with this configuration (plus a static token for the bench clients). */
-export const spawnServer = async (config: Record<string, unknown>): Promise<RunningServer> => {
-  const child = spawn(process.execPath, [join(import.meta.dirname, "server.ts"), JSON.stringify(config)], {
+export const spawnServer = (config: Record<string, unknown>): Promise<RunningServer> => spawnScript("server.ts", config)
+
+/**
+ * The independent minimal server (`minimalServer.ts`: plain node:http, none of the project's code)
+ * enforcing `rps` with bursts of `burst`, with lookups of `latencyMs`.
+ */
+export const spawnMinimalServer = (config: { rps: number; burst: number; latencyMs: number }): Promise<RunningServer> =>
+  spawnScript("minimalServer.ts", config)
+
+const spawnScript = async (script: string, config: Record<string, unknown>): Promise<RunningServer> => {
+  const child = spawn(process.execPath, [join(import.meta.dirname, script), JSON.stringify(config)], {
     stdio: ["pipe", "pipe", "inherit"]
   })
   const lines = createInterface({ input: child.stdout! })
   const [line] = (await Promise.race([
     once(lines, "line"),
     once(child, "exit").then(() => {
-      throw new Error("the simulator server exited before it listened")
+      throw new Error(`${script} exited before it listened`)
     })
   ])) as [string]
   const { url } = JSON.parse(line) as { url: string }

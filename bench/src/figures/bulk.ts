@@ -30,7 +30,7 @@ const checkBody = (contacts: ReadonlyArray<string>) => JSON.stringify({ blocking
 export const coreRate = async (numbers: ReadonlyArray<string>, transport: Layer.Layer<Transport.Transport, unknown>) => {
   const t0 = performance.now()
   const count = await Effect.runPromise(
-    Check.checkStream(numbers, { batchSize: BATCH, concurrency: CONCURRENCY, rateLimit: false }).pipe(
+    Check.checkStream(numbers, { batchSize: BATCH, concurrency: CONCURRENCY, rateLimit: false, blocking: "no_wait" }).pipe(
       Stream.runCount,
       Effect.provide(transport)
     ) as Effect.Effect<number, unknown>

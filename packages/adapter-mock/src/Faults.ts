@@ -1,6 +1,6 @@
 /**
  * Faults injected on demand: the next N requests overloaded, malformed, dropped or slow, a
- * lookup failure rate drawn from a seeded PRNG, the lookup latency and the rate limit.
+ * lookup failure rate (drawn from a seeded PRNG), the lookup latency and the rate limit.
  *
  * @since 0.1.0
  */
@@ -11,8 +11,8 @@ import type { RateLimit } from "./SimulatorConfig.ts"
 export const FaultsPatchJson = Schema.Struct({
   rate_limit: Schema.optionalKey(Schema.Union([
     Schema.Struct({
-      rps: Schema.Number.check(Schema.isGreaterThan(0)),
-      burst: Schema.Number.check(Schema.isGreaterThanOrEqualTo(1))
+      rps: Schema.Finite.check(Schema.isGreaterThan(0)),
+      burst: Schema.Finite.check(Schema.isGreaterThanOrEqualTo(1))
     }),
     Schema.Literal(false)
   ])),
@@ -21,7 +21,7 @@ export const FaultsPatchJson = Schema.Struct({
   dropped_next: Schema.optionalKey(Schema.Int.check(Schema.isGreaterThanOrEqualTo(0))),
   slow_next: Schema.optionalKey(Schema.Int.check(Schema.isGreaterThanOrEqualTo(0))),
   slow_ms: Schema.optionalKey(Schema.Int.check(Schema.isGreaterThanOrEqualTo(0))),
-  lookup_failure_rate: Schema.optionalKey(Schema.Number.check(Schema.isBetween({ minimum: 0, maximum: 1 }))),
+  lookup_failure_rate: Schema.optionalKey(Schema.Finite.check(Schema.isBetween({ minimum: 0, maximum: 1 }))),
   lookup_latency_ms: Schema.optionalKey(Schema.Int.check(Schema.isGreaterThanOrEqualTo(0)))
 })
 /** The JSON form of a faults patch. */
@@ -66,8 +66,25 @@ export const fromJson = (json: FaultsPatchJson): FaultsPatch => {
   return patch
 }
 
+/** The switches in effect as JSON (what `POST /_simulator/faults` answers): every key of {@link FaultsPatchJson}. */
+export const FaultsJson = Schema.Struct({
+  rate_limit: Schema.Union([Schema.Struct({ rps: Schema.Finite, burst: Schema.Finite }), Schema.Literal(false)]),
+  overloaded_next: Schema.Int,
+  malformed_next: Schema.Int,
+  dropped_next: Schema.Int,
+  slow_next: Schema.Int,
+  slow_ms: Schema.Int,
+  lookup_failure_rate: Schema.Finite,
+  lookup_latency_ms: Schema.Int
+})
+/** The JSON form of the switches in effect. */
+export type FaultsJson = typeof FaultsJson.Type
+
+/** The answer of `POST /_simulator/faults`. */
+export const FaultsAnswer = Schema.Struct({ faults: FaultsJson })
+
 /** The JSON form of the switches in effect (what `POST /_simulator/faults` answers). */
-export const toJson = (faults: Faults): Record<string, unknown> => ({
+export const toJson = (faults: Faults): FaultsJson => ({
   rate_limit: faults.rateLimit,
   overloaded_next: faults.overloadedNext,
   malformed_next: faults.malformedNext,
@@ -77,19 +94,3 @@ export const toJson = (faults: Faults): Record<string, unknown> => ({
   lookup_failure_rate: faults.lookupFailureRate,
   lookup_latency_ms: faults.lookupLatencyMs
 })
-
-/** The kinds of malformed answers, served in turn. */
-export const malformedKinds = ["HtmlPage", "TruncatedJson", "Empty502"] as const
-export type MalformedKind = typeof malformedKinds[number]
-
-/** A small deterministic PRNG (mulberry32): the same seed gives the same failures. */
-export const prng = (seed: number): () => number => {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6D2B79F5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}

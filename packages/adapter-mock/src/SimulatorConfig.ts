@@ -4,6 +4,10 @@
  *
  * @since 0.1.0
  */
+import { RateLimit as CoreRateLimit } from "@wa-contacts/core"
+import { Result, Schema } from "effect"
+import { UsersFile, usersOf } from "./internal/ControlSchema.ts"
+import type { ScenarioName } from "./internal/Scenarios.ts"
 
 /** One WhatsApp user of the simulated directory. `waId` defaults to the digits of `number`. */
 export interface DirectoryUser {
@@ -29,7 +33,11 @@ export interface RateLimit {
 
 /** Everything a simulator can be configured with; every field has a default. */
 export interface SimulatorConfig {
-  /** `meta.version` of every response; `< 2.43` answers with legacy semantics. Default `2.41.3`. */
+  /**
+   * `meta.version` of every response: `major.minor[.patch]`, read by core's rule (`< 2.43`
+   * answers with legacy semantics); `legacy` / `repurposed` stand for 2.41.3 / 2.45.1. Anything
+   * else is refused. Default `2.41.3`.
+   */
   readonly version?: string | undefined
   /** The number the business is registered with; inputs without `+` are read in its country. Default `+16315550000`. */
   readonly registered?: string | undefined
@@ -49,6 +57,10 @@ export interface SimulatorConfig {
   readonly seed?: number | undefined
   /** Serve the `/_simulator` control surface over HTTP. Default true. */
   readonly control?: boolean | undefined
+  /** How many requests the journal keeps (the oldest are dropped first, and counted). Default 10,000. */
+  readonly journalSize?: number | undefined
+  /** A named scenario applied at start and on every reset (see `Simulator.scenarios`). */
+  readonly scenario?: ScenarioName | undefined
   /** Largest accepted request body in bytes. Default 1 MiB. */
   readonly maxBodyBytes?: number | undefined
   /** HTTP only: interface to listen on. Default `127.0.0.1`. */
@@ -76,8 +88,14 @@ export const defaultAccounts: ReadonlyArray<Account> = [
   { username: "admin", password: "secret", mustChangePassword: true }
 ]
 
-/** The rate limit the vendor documents for non-message endpoints. */
-export const defaultRateLimit: RateLimit = { rps: 20, burst: 60 }
+/** The rate limit the vendor documents for non-message endpoints (core's, written once). */
+export const defaultRateLimit: RateLimit = { rps: CoreRateLimit.DOCUMENTED.requestsPerSecond, burst: CoreRateLimit.DOCUMENTED.burst }
+
+/** How long a lookup takes unless configured: the one default, for code, `--mock` and `mock serve`. */
+export const defaultLookupLatencyMs = 500
+
+/** How many requests the journal keeps unless configured. */
+export const defaultJournalSize = 10_000
 
 /** Where the simulator runs: over HTTP the documented rate limit is on by default. */
 export type Mode = "in-process" | "http"
@@ -93,6 +111,8 @@ export interface ResolvedConfig {
   readonly tokens: ReadonlyArray<string>
   readonly rateLimit: RateLimit | false
   readonly seed: number
+  readonly journalSize: number
+  readonly scenario: ScenarioName | undefined
   readonly control: boolean
   readonly maxBodyBytes: number
   readonly host: string
@@ -107,11 +127,13 @@ export const resolve = (config: SimulatorConfig, mode: Mode): ResolvedConfig => 
   registered: config.registered ?? "+16315550000",
   users: config.users ?? defaultDirectory,
   allUsers: config.allUsers ?? false,
-  lookupLatencyMs: config.lookupLatencyMs ?? 500,
+  lookupLatencyMs: config.lookupLatencyMs ?? defaultLookupLatencyMs,
   accounts: config.accounts ?? defaultAccounts,
   tokens: config.tokens ?? [],
   rateLimit: config.rateLimit ?? (mode === "http" ? defaultRateLimit : false),
   seed: config.seed ?? 1,
+  journalSize: config.journalSize ?? defaultJournalSize,
+  scenario: config.scenario,
   control: config.control ?? true,
   maxBodyBytes: config.maxBodyBytes ?? 1024 * 1024,
   host: config.host ?? "127.0.0.1",
@@ -122,18 +144,18 @@ export const resolve = (config: SimulatorConfig, mode: Mode): ResolvedConfig => 
 
 /**
  * Read a users file: a JSON array of `{"number", "wa_id"?}` (or of plain number strings), or the
- * same under a `users` key, as `POST /_simulator/users` takes it. Throws on anything else.
+ * same under a `users` key, exactly as `POST /_simulator/users` takes it (one schema for both);
+ * the users, or what is wrong with the file.
  */
-export const parseUsersFile = (text: string): ReadonlyArray<DirectoryUser> => {
-  const json: unknown = JSON.parse(text)
-  const list = Array.isArray(json) ? json : (json as { users?: unknown } | null)?.users
-  if (!Array.isArray(list)) throw new Error("users file: expected an array of users or {\"users\": [...]}")
-  return list.map((entry: unknown, i): DirectoryUser => {
-    if (typeof entry === "string") return { number: entry }
-    const { number, wa_id } = (entry ?? {}) as { number?: unknown; wa_id?: unknown }
-    if (typeof number !== "string" || (wa_id !== undefined && typeof wa_id !== "string")) {
-      throw new Error(`users file: entry ${i} needs "number" (string) and optionally "wa_id" (string)`)
-    }
-    return wa_id === undefined ? { number } : { number, waId: wa_id }
+export const parseUsersFile = (text: string): Result.Result<ReadonlyArray<DirectoryUser>, string> => {
+  let json: unknown
+  try {
+    json = JSON.parse(text)
+  } catch (error) {
+    return Result.fail(`not JSON: ${(error as Error).message}`)
+  }
+  return Result.mapBoth(Schema.decodeUnknownResult(UsersFile)(json, { onExcessProperty: "error" }), {
+    onSuccess: usersOf,
+    onFailure: (error) => `expected an array of users ("+1…" or {"number", "wa_id"?}) or {"users": [...]}: ${error.message}`
   })
 }

@@ -11,11 +11,11 @@ import { HttpIncomingMessage, HttpServer, HttpServerRequest, HttpServerResponse 
 import type { ServeError } from "effect/http/HttpServerError"
 import { createServer as createHttpServer, type Server } from "node:http"
 import { createServer as createHttpsServer } from "node:https"
-import type { SimulatorError } from "./Control.ts"
+import type { SimulatorError } from "./Simulator.ts"
 import { Simulator, type SimulatorShape } from "./Simulator.ts"
 import * as SimulatorModule from "./Simulator.ts"
 import * as SimulatorConfig from "./SimulatorConfig.ts"
-import { bodyText, type RequestBody, type SimulatorRequest } from "./Wire.ts"
+import { bodyText, type RequestBody, type SimulatorRequest } from "./internal/Envelope.ts"
 
 /** Where the server listens. */
 export interface ServerInfo {

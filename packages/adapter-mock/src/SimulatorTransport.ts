@@ -10,8 +10,8 @@ import { randomBytes } from "node:crypto"
 import { Simulator } from "./Simulator.ts"
 import * as SimulatorModule from "./Simulator.ts"
 import type { SimulatorConfig } from "./SimulatorConfig.ts"
-import type { SimulatorError } from "./Control.ts"
-import type { RequestBody, SimulatorRequest } from "./Wire.ts"
+import type { SimulatorError } from "./Simulator.ts"
+import type { RequestBody, SimulatorRequest } from "./internal/Envelope.ts"
 
 /** Options of the in-process transport. */
 export interface Options {

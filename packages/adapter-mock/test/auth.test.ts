@@ -1,7 +1,8 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Effect } from "effect"
 import { TestClock } from "effect/testing"
-import { Auth, SimulatorTransport } from "../src/index.ts"
+import { SimulatorTransport } from "../src/index.ts"
+import * as Auth from "../src/internal/Auth.ts"
 import { errorOf, jsonOf, send, vendorBodies } from "./helpers.ts"
 
 // No automatic bearer token: these tests log in like a remote client.

@@ -1,5 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Lookups, SimulatorConfig } from "../src/index.ts"
+import { Result } from "effect"
+import { SimulatorConfig } from "../src/index.ts"
+import { servedVersion } from "../src/internal/Versions.ts"
 
 describe("configuration defaults", () => {
   it("in-process: version 2.41.3, registered +16315550000, 500 ms, admin/secret, no rate limit", () => {
@@ -30,29 +32,39 @@ describe("configuration defaults", () => {
 
 describe("users file", () => {
   it("reads an array of objects or strings, or the same under \"users\"", () => {
-    expect(SimulatorConfig.parseUsersFile("[{\"number\": \"+5511912345678\", \"wa_id\": \"551112345678\"}, \"+447911123456\"]")).toEqual([
+    expect(SimulatorConfig.parseUsersFile("[{\"number\": \"+5511912345678\", \"wa_id\": \"551112345678\"}, \"+447911123456\"]")).toEqual(Result.succeed([
       { number: "+5511912345678", waId: "551112345678" },
       { number: "+447911123456" }
-    ])
-    expect(SimulatorConfig.parseUsersFile("{\"users\": [{\"number\": \"+16315551000\"}]}")).toEqual([{ number: "+16315551000" }])
+    ]))
+    expect(SimulatorConfig.parseUsersFile("{\"users\": [{\"number\": \"+16315551000\"}]}")).toEqual(Result.succeed([{ number: "+16315551000" }]))
   })
 
   it("rejects anything else with a message", () => {
-    expect(() => SimulatorConfig.parseUsersFile("{}")).toThrow(/users file/)
-    expect(() => SimulatorConfig.parseUsersFile("[{\"wa_id\": \"1\"}]")).toThrow(/entry 0/)
-    expect(() => SimulatorConfig.parseUsersFile("[{\"number\": 1}]")).toThrow(/entry 0/)
-    expect(() => SimulatorConfig.parseUsersFile("not json")).toThrow()
+    const failure = (text: string) => {
+      const result = SimulatorConfig.parseUsersFile(text)
+      if (Result.isSuccess(result)) throw new Error(`${text} was accepted`)
+      return result.failure
+    }
+    expect(failure("{}")).toMatch(/expected an array of users/)
+    expect(failure("[{\"wa_id\": \"1\"}]")).toMatch(/\[0\]/)
+    expect(failure("[{\"number\": 1}]")).toMatch(/\[0\]/)
+    expect(failure("[{\"number\": \"+1\", \"waid\": \"1\"}]")).toMatch(/waid/)
+    expect(failure("not json")).toMatch(/not JSON/)
   })
 })
 
-describe("version semantics: < 2.43 legacy, compared numerically, with or without v", () => {
+describe("version semantics by core's rule: < 2.43 legacy, compared numerically, with or without v", () => {
   const cases: ReadonlyArray<[string, boolean]> = [
     ["2.41.3", true], ["v2.41.3", true], ["2.42.0", true], ["2.9.9", true], ["1.0", true],
-    ["2.43.0", false], ["v2.45.1", false], ["2.100.0", false], ["3", false], ["garbage", false]
+    ["2.43.0", false], ["v2.45.1", false], ["2.100.0", false], ["legacy", true], ["repurposed", false]
   ]
   for (const [version, legacy] of cases) {
     it(`${version} → ${legacy ? "legacy" : "repurposed"}`, () => {
-      expect(Lookups.isLegacyVersion(version)).toBe(legacy)
+      expect(servedVersion(version)?.legacy).toBe(legacy)
     })
   }
+
+  it.each(["2", "3", "v2", "garbage", "nonsense", "2.x", "unknown", ""])("%j is not a version: refused, never guessed", (version) => {
+    expect(servedVersion(version)).toBeUndefined()
+  })
 })

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Effect } from "effect"
-import { SimulatorTransport, Translation } from "../src/index.ts"
+import { SimulatorTransport } from "../src/index.ts"
+import * as Translation from "../src/internal/ServerTranslation.ts"
 import { check, translationCases } from "./helpers.ts"
 
 describe("phone number translation (spec §2, vectors/translation.json)", () => {

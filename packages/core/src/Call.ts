@@ -4,17 +4,21 @@
  *
  * @since 0.1.0
  */
-import { Effect, type Schema } from "effect"
+import { Duration, Effect, type Schema } from "effect"
 import { ContactsConfig } from "./Config.ts"
-import type { ContactsError } from "./Errors.ts"
+import { type ContactsError, withCall } from "./Errors.ts"
 import { type Idempotency, retrySchedule } from "./Policy.ts"
 import { decode, type DecodeOptions } from "./Response.ts"
 import { Transport, type TransportRequest } from "./Transport.ts"
 
-/** Hooks for counting what a call did (requests, retries). */
+/** Effects run as a call proceeds, for counters and pacing: each attempt sent, each retry decided. */
 export interface CallObserver {
-  readonly onRequest?: (request: TransportRequest) => void
-  readonly onRetry?: (error: ContactsError, delayMillis: number) => void
+  /** Runs as each attempt (retries included) is sent. */
+  readonly onRequest?: Effect.Effect<void> | undefined
+  /** Runs when an attempt got a response, with how long the transport took (ms). */
+  readonly onResponse?: ((millis: number) => Effect.Effect<void>) | undefined
+  /** Runs when a transient failure is retried, with the delay before the retry. */
+  readonly onRetry?: ((error: ContactsError, delayMillis: number) => Effect.Effect<void>) | undefined
 }
 
 /** Hooks that can wrap each attempt (a rate limiter's wait). */
@@ -37,15 +41,21 @@ export const call = <A, I>(
     const transport = yield* Transport
     const config = yield* ContactsConfig
     const decodeResponse = decode(schema, options)
-    const attempt = Effect.suspend(() => {
-      options.observer?.onRequest?.(request)
-      return transport.send(request)
-    }).pipe(Effect.flatMap(decodeResponse))
+    const onRequest = options.observer?.onRequest
+    // Suspended: an adapter may do work when `send` is called, and each retry must redo it.
+    const onResponse = options.observer?.onResponse
+    const untimed = Effect.suspend(() => transport.send(request))
+    const send = onResponse === undefined
+      ? untimed
+      : Effect.flatMap(Effect.timed(untimed), ([took, response]) => Effect.as(onResponse(Duration.toMillis(took)), response))
+    const attempt = (onRequest === undefined ? send : Effect.andThen(onRequest, send)).pipe(Effect.flatMap(decodeResponse))
     const paced = options.beforeAttempt === undefined ? attempt : Effect.andThen(options.beforeAttempt, attempt)
     // The rate limiter's slot is taken inside the permit: a slot reserved while waiting for a
     // permit would be spent late, and requests let go together would burst past the bucket.
     const bounded = options.aroundAttempt === undefined ? paced : options.aroundAttempt(paced)
     return yield* bounded.pipe(
-      Effect.retry(retrySchedule(options.idempotency, config.retry, options.observer?.onRetry))
+      Effect.retry(retrySchedule(options.idempotency, config.retry, options.observer?.onRetry)),
+      // After the retries: the error a caller sees names the call that got it.
+      Effect.mapError(withCall(`${request.method} ${request.path}`))
     )
   })

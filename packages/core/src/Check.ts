@@ -1,50 +1,65 @@
 /**
  * Checking contacts (spec §2): one batch, or any number of inputs as a `Stream` with exactly one
- * result per input, in input order.
+ * result per input, in input order — optionally paired with a payload of the caller's
+ * ({@link checkPaired}), so that nobody matches results to inputs by position.
  *
  * The stream translates and lints each input once, sends each distinct number once (identical
  * inputs and inputs that translate to the same number share one check, answered to all of them),
- * batches, runs a bounded number of batches at once behind a client-side rate limit, retries
- * transient failures, and follows the vendor's `no_wait` recipe: re-send only the numbers still
- * `processing`, with back-off, until a deadline, after which they are reported as `processing`.
+ * batches, paces requests under the server's rate limit (no burst at start, `Retry-After`
+ * honoured), sizes the requests in flight by rate × observed latency, retries transient failures,
+ * and re-sends only the numbers a lookup really left `processing` ({@link Policy.pollSchedule}).
+ *
+ * Bulk lists default to `blocking: "wait"`: the server answers each batch when its lookups are done,
+ * so every number is sent once (the usage policy counts every number sent) and one request per
+ * batch reaches the rate limit's ceiling. `no_wait` answers at once with `processing` for every
+ * number not in the server's cache, which then has to be sent again: twice the numbers, twice the
+ * requests. `checkBatch` keeps the spec's default (`no_wait`).
  *
  * @since 0.1.0
  */
-import { Duration, Effect, Semaphore, Stream } from "effect"
-import { call, type CallObserver } from "./Call.ts"
+import { type Duration, Effect, Ref, Stream } from "effect"
 import { ContactsConfig, type ContactsConfigShape } from "./Config.ts"
 import { type ContactsError, InputError } from "./Errors.ts"
 import { phoneProblem } from "./Input.ts"
-import type { RateLimiter, RateLimitOptions } from "./RateLimit.ts"
+import type { PollOptions } from "./Policy.ts"
+import type { RateLimitOptions } from "./RateLimit.ts"
 import * as RateLimit from "./RateLimit.ts"
-import * as Requests from "./Requests.ts"
-import { type CheckResult, interpret, type Outcome, statusOf } from "./Result.ts"
+import { type CheckResult, missingFromAnswer, statusOf } from "./Result.ts"
 import type { Transport } from "./Transport.ts"
-import { type Answer, AnswerTable } from "./internal/AnswerTable.ts"
-import { dedupKey, type Translation, Translator, type Validity, type Warning } from "./Translation.ts"
+import { AnswerTable } from "./internal/AnswerTable.ts"
+import { prepare, type Prepared, toResult } from "./internal/Prepare.ts"
+import * as Counts from "./internal/CheckCounts.ts"
+import * as Pacing from "./internal/Pacing.ts"
+import { resolveInputs } from "./internal/Resolve.ts"
+import { Translator, type Validity } from "./Translation.ts"
 import { resolveSemantics, type Semantics } from "./Version.ts"
-import { type Blocking, type CheckContact, CheckResponse } from "./Wire.ts"
+import type { Blocking } from "./Wire.ts"
 
-/** How the `no_wait` recipe re-sends what is still `processing`. */
-export interface PollOptions {
-  /** Delay before the first re-send (default 500 ms: the usual lookup latency). */
-  readonly initialDelay?: Duration.Input
-  /** Growth of the delay between re-sends (default 1.5). */
-  readonly factor?: number
-  /** The longest delay between re-sends (default 5 s). */
-  readonly maxDelay?: Duration.Input
-}
+export type { PollOptions } from "./Policy.ts"
+export type { CheckCounts } from "./internal/CheckCounts.ts"
 
 /** Options of a check. */
 export interface CheckOptions {
-  /** `no_wait` (default): answer at once and poll; `wait`: the server waits for every lookup. */
+  /**
+   * `wait`: the server answers when every lookup is done; `no_wait`: it answers at once and the
+   * client re-sends what is `processing`. Default: `wait` for `checkStream`/`checkPaired`,
+   * `no_wait` (the spec's default) for `checkBatch`.
+   */
   readonly blocking?: Blocking | undefined
   /** Skip the server's 7-day cache. Use sparingly: checks must not outnumber messages. */
   readonly forceCheck?: boolean | undefined
-  /** Give up waiting for `processing` numbers after this long (default 60 s). */
+  /** Keep re-sending `processing` numbers this long after the first answer (default 60 s). */
   readonly maxWait?: Duration.Input | undefined
   readonly poll?: PollOptions | undefined
-  /** Counters of what was sent; pass one in to read them afterwards. */
+  /**
+   * Asked before each re-send of numbers still `processing`, with those numbers: how many of them
+   * (from the front) may be re-sent. The others stop being re-sent and are reported `processing`.
+   * For a budget of checks that re-sends count against.
+   */
+  readonly beforeResend?: ((pending: ReadonlyArray<string>) => Effect.Effect<number>) | undefined
+  /** Told about each retry of a transient failure, with the delay before it (to announce it). */
+  readonly onRetry?: ((error: ContactsError, delayMillis: number) => Effect.Effect<void>) | undefined
+  /** Counters of what was sent; pass one in to read them during and after the check. */
   readonly stats?: CheckStats | undefined
 }
 
@@ -52,15 +67,18 @@ export interface CheckOptions {
 export interface CheckStreamOptions extends CheckOptions {
   /** Numbers per request (default 500). */
   readonly batchSize?: number | undefined
-  /** Requests in flight at once (default 4). */
+  /**
+   * Requests in flight at once. Default: sized by rate × observed latency (4 to 32) under a rate
+   * limit, 4 without one.
+   */
   readonly concurrency?: number | undefined
   /**
-   * Batches in progress at once (default 8 × `concurrency`). A batch waiting to re-poll its
-   * `processing` numbers holds no request slot, so later batches start their lookups meanwhile;
-   * this bounds the numbers held in memory.
+   * Batches in progress at once (default 48, or 8 × `concurrency` when it is given). A batch
+   * waiting to re-poll its `processing` numbers holds no request slot, so later batches start
+   * their lookups meanwhile; this bounds the numbers held in memory.
    */
   readonly batchesInProgress?: number | undefined
-  /** Client-side limit (default the documented 20/s, bursts of 60); `false` for none. */
+  /** Client-side pacing (default `RateLimit.PACED`: 19.9/s, no burst at start); `false` for none. */
   readonly rateLimit?: RateLimitOptions | false | undefined
   /**
    * Which inputs get lint's validity check (default `ambiguous`: only those without `+`, where it
@@ -70,146 +88,109 @@ export interface CheckStreamOptions extends CheckOptions {
   readonly validity?: Validity | undefined
 }
 
-/** What a check did, for summaries and for the usage policy (checks must not outnumber messages). */
-export class CheckStats implements CallObserver {
-  /** Results produced (one per input). */
-  results = 0
-  /** HTTP requests sent, retries included. */
-  requests = 0
-  /** Retries of transient failures. */
-  retries = 0
-  /** Numbers sent in check requests, re-sends included. */
-  contactsSent = 0
-  /** Re-sends of `processing` numbers. */
-  polls = 0
-  /** Results per raw status. */
-  readonly byStatus: Record<"valid" | "invalid" | "failed" | "processing", number> = { valid: 0, invalid: 0, failed: 0, processing: 0 }
-  /** Failures that were retried, by tag (RateLimited, Overloaded, TransportError …). */
-  readonly retriedErrors: Record<string, number> = {}
-  /** The semantics of the last response. */
-  semantics: Semantics | undefined
-
-  readonly onRequest = (request: { readonly body?: unknown }) => {
-    this.requests++
-    const contacts = (request.body as { contacts?: ReadonlyArray<string> } | undefined)?.contacts
-    if (contacts !== undefined) this.contactsSent += contacts.length
-  }
-
-  readonly onRetry = (error: ContactsError) => {
-    this.retries++
-    this.retriedErrors[error._tag] = (this.retriedErrors[error._tag] ?? 0) + 1
-  }
-}
-
-const DEFAULT_MAX_WAIT = Duration.seconds(60)
-
-const millis = (input: Duration.Input | undefined, fallback: Duration.Duration): number =>
-  Duration.toMillis(input === undefined ? fallback : Duration.fromInputUnsafe(input))
-
-const missing: Outcome = { _tag: "Failed", cause: "missing", detail: "the server's answer did not include this number" }
-
 /**
- * Check `inputs` (distinct strings) in one request, then follow the `no_wait` recipe for whatever
- * is `processing`. Answers are keyed by input. Transient failures are retried; others fail.
+ * What a check did, for summaries and for the usage policy (checks must not outnumber messages):
+ * a `Ref` of {@link CheckCounts} that the check updates as it goes. Read `yield* stats.get`, or
+ * the fields below at any moment.
  */
-const resolveInputs = (
-  inputs: ReadonlyArray<string>,
-  options: CheckOptions,
-  config: ContactsConfigShape,
-  limiter: RateLimiter,
-  inFlight: Semaphore.Semaphore | undefined
-): Effect.Effect<Map<string, Answer>, ContactsError, Transport> =>
-  Effect.gen(function*() {
-    const stats = options.stats
-    const callOptions = {
-      idempotency: "idempotent" as const,
-      beforeAttempt: limiter.take,
-      aroundAttempt: inFlight === undefined ? undefined : inFlight.withPermits(1),
-      observer: stats
-    }
-    const answers = new Map<string, Answer>()
-    const record = (entries: ReadonlyArray<CheckContact>, semantics: Semantics, asked: ReadonlyArray<string>) => {
-      const seen = new Set<string>()
-      for (const entry of entries) {
-        seen.add(entry.input)
-        answers.set(entry.input, { outcome: interpret(entry.status, entry.wa_id, semantics), semantics })
-      }
-      for (const input of asked) {
-        if (!seen.has(input)) answers.set(input, { outcome: missing, semantics })
-      }
-      if (stats !== undefined) stats.semantics = semantics
-    }
-    const send = (contacts: ReadonlyArray<string>, blocking: Blocking, forceCheck: boolean) =>
-      call(
-        Requests.check({ blocking, contacts: [...contacts], force_check: forceCheck }),
-        CheckResponse,
-        callOptions
-      ).pipe(Effect.tap((body) => Effect.sync(() => record(body.contacts, resolveSemantics(config.apiVersion, body.meta?.version), contacts))))
-
-    const start = yield* Effect.clockWith((c) => c.currentTimeMillis)
-    const deadline = start + millis(options.maxWait, DEFAULT_MAX_WAIT)
-    yield* send(inputs, options.blocking ?? "no_wait", options.forceCheck ?? false)
-
-    const factor = options.poll?.factor ?? 1.5
-    const maxDelay = millis(options.poll?.maxDelay, Duration.seconds(5))
-    let delay = millis(options.poll?.initialDelay, Duration.millis(500))
-    let pending = inputs.filter((i) => answers.get(i)?.outcome._tag === "Processing")
-    while (pending.length > 0) {
-      const now = yield* Effect.clockWith((c) => c.currentTimeMillis)
-      if (now >= deadline) break
-      yield* Effect.sleep(Math.min(delay, deadline - now))
-      // Re-poll without force_check: a forced re-check would restart the lookup every time.
-      if (stats !== undefined) stats.polls += pending.length
-      yield* send(pending, "no_wait", false)
-      pending = pending.filter((i) => answers.get(i)?.outcome._tag === "Processing")
-      delay = Math.min(delay * factor, maxDelay)
-    }
-    return answers
-  })
-
-/** One input of a bulk check, prepared: translated, linted, and whether it is the first of its number. */
-interface Prepared {
-  readonly translation: Translation
-  readonly key: string
-  readonly first: boolean
-  /** Why the input is not sent at all (not a phone number), if so. */
-  readonly rejected: string | undefined
-}
-
-const DUPLICATE: Warning = { code: "DUPLICATE", message: "the same number as an earlier input: it is checked once" }
-
-const prepare = (translator: Translator, seen: AnswerTable, input: string): Prepared => {
-  const rejected = phoneProblem(input)
-  if (rejected !== undefined) {
-    return { translation: { input, translated: undefined, valid: false, warnings: [] }, key: "", first: false, rejected }
+export class CheckStats {
+  readonly ref: Ref.Ref<Counts.CheckCounts> = Ref.makeUnsafe(Counts.empty)
+  /** The counts now. */
+  get get(): Effect.Effect<Counts.CheckCounts> {
+    return Ref.get(this.ref)
   }
-  const translation = translator.translate(input)
-  const key = dedupKey(translation)
-  if (seen.has(key)) {
-    return { translation: { ...translation, warnings: [...translation.warnings, DUPLICATE] }, key, first: false, rejected: undefined }
+  private get now(): Counts.CheckCounts {
+    return Ref.getUnsafe(this.ref)
   }
-  seen.markPending(key)
-  return { translation, key, first: true, rejected: undefined }
-}
-
-const toResult = (p: Prepared, answer: Answer | undefined, fallback: Semantics): CheckResult => {
-  const { input, translated, warnings } = p.translation
-  if (p.rejected !== undefined) {
-    return { _tag: "Failed", cause: "rejected", detail: `not sent: the input ${p.rejected}`, input, translated, warnings, semantics: fallback }
+  /** Results produced (one per input). */
+  get results(): number {
+    return this.now.results
   }
-  const { outcome, semantics } = answer ?? { outcome: missing, semantics: fallback }
-  return { ...outcome, input, translated, warnings, semantics }
+  /** HTTP requests sent, retries included. */
+  get requests(): number {
+    return this.now.requests
+  }
+  /** Retries of transient failures. */
+  get retries(): number {
+    return this.now.retries
+  }
+  /** Numbers sent in check requests, re-sends included. */
+  get contactsSent(): number {
+    return this.now.contactsSent
+  }
+  /** Re-sends of `processing` numbers. */
+  get polls(): number {
+    return this.now.polls
+  }
+  /** Results per raw status. */
+  get byStatus(): Counts.CheckCounts["byStatus"] {
+    return this.now.byStatus
+  }
+  /** Failures that were retried, by tag. */
+  get retriedErrors(): Counts.CheckCounts["retriedErrors"] {
+    return this.now.retriedErrors
+  }
+  /** The semantics of the last response. */
+  get semantics(): Semantics | undefined {
+    return this.now.semantics
+  }
 }
 
 const configuredSemantics = (config: ContactsConfigShape): Semantics => resolveSemantics(config.apiVersion, undefined)
 
-const count = (stats: CheckStats | undefined, result: CheckResult): CheckResult => {
-  if (stats !== undefined) {
-    stats.results++
-    stats.byStatus[statusOf(result)]++
-  }
-  return result
+const counted = (stats: CheckStats | undefined, results: ReadonlyArray<CheckResult>) =>
+  stats === undefined ? Effect.void : Ref.update(stats.ref, Counts.emitted(results.map(statusOf)))
+
+const pacingOf = (options: CheckStreamOptions): Pacing.Pacing => {
+  const limiter = options.rateLimit === false ? RateLimit.unlimited : RateLimit.make(options.rateLimit ?? RateLimit.PACED)
+  if (options.concurrency !== undefined) return Pacing.fixed(limiter, Math.max(1, options.concurrency))
+  return options.rateLimit === false ? Pacing.fixed(limiter, Pacing.MIN_IN_FLIGHT) : Pacing.adaptive(limiter)
 }
+
+/** The bulk check over any item type: `inputOf` reads the input, `output` pairs the result. */
+const pipeline = <T, O, E, R>(
+  source: Stream.Stream<T, E, R>,
+  inputOf: (item: T) => string,
+  output: (result: CheckResult, item: T) => O,
+  options: CheckStreamOptions
+) =>
+  Stream.unwrap(Effect.gen(function*() {
+    const config = yield* ContactsConfig
+    const translator = new Translator(config.registeredNumber, options.validity ?? "ambiguous")
+    const pacing = pacingOf(options)
+    const answersByKey = new AnswerTable()
+    const fallback = configuredSemantics(config)
+    const resolveOptions = { ...options, blocking: options.blocking ?? "wait" }
+    const batchesInProgress = options.batchesInProgress ?? (options.concurrency === undefined ? 48 : options.concurrency * 8)
+
+    const resolveGroup = (group: ReadonlyArray<Prepared<T>>) => {
+      const firsts = group.filter((p) => p.first)
+      if (firsts.length === 0) return Effect.succeed(group)
+      return resolveInputs(firsts.map((p) => p.translation.input), resolveOptions, config, pacing).pipe(
+        Effect.map((answers) => {
+          for (const p of firsts) answersByKey.set(p.key, answers.get(p.translation.input) ?? { outcome: missingFromAnswer, semantics: fallback })
+          return group
+        })
+      )
+    }
+    const emit = (group: ReadonlyArray<Prepared<T>>) => {
+      // After the ordered mapEffect every earlier group is answered, so duplicates of earlier
+      // numbers find their answer here.
+      const results = group.map((p) => toResult(p, answersByKey.get(p.key), fallback))
+      return Effect.as(counted(options.stats, results), results.map((result, i) => output(result, group[i]!.item)))
+    }
+
+    return source.pipe(
+      Stream.map((item) => prepare(translator, answersByKey, inputOf(item), item)),
+      Stream.grouped(Math.max(1, options.batchSize ?? 500)),
+      Stream.mapEffect(resolveGroup, { concurrency: Math.max(1, batchesInProgress) }),
+      Stream.mapEffect(emit),
+      Stream.flattenIterable
+    )
+  }))
+
+const streamOf = <A, E, R>(inputs: Stream.Stream<A, E, R> | Iterable<A>): Stream.Stream<A, E, R> =>
+  Stream.isStream(inputs) ? inputs : Stream.fromIterable(inputs)
 
 /**
  * Check any number of inputs as a `Stream` of results: exactly one per input, in input order.
@@ -224,38 +205,26 @@ export const checkStream = <E = never, R = never>(
   inputs: Stream.Stream<string, E, R> | Iterable<string>,
   options: CheckStreamOptions = {}
 ): Stream.Stream<CheckResult, ContactsError | E, Transport | R> =>
-  Stream.unwrap(Effect.gen(function*() {
-    const config = yield* ContactsConfig
-    const translator = new Translator(config.registeredNumber, options.validity ?? "ambiguous")
-    const limiter = options.rateLimit === false ? RateLimit.unlimited : RateLimit.make(options.rateLimit ?? RateLimit.DOCUMENTED)
-    const concurrency = Math.max(1, options.concurrency ?? 4)
-    const inFlight = yield* Semaphore.make(concurrency)
-    const answersByKey = new AnswerTable()
-    const fallback = configuredSemantics(config)
-    const source: Stream.Stream<string, E, R> = Stream.isStream(inputs) ? inputs : Stream.fromIterable(inputs)
-    const stats = options.stats
+  pipeline(streamOf(inputs), (input: string) => input, (result) => result, options).pipe(Stream.withSpan("checkStream"))
 
-    const resolveGroup = (group: ReadonlyArray<Prepared>) => {
-      const firsts = group.filter((p) => p.first)
-      if (firsts.length === 0) return Effect.succeed(group)
-      return resolveInputs(firsts.map((p) => p.translation.input), options, config, limiter, inFlight).pipe(
-        Effect.map((answers) => {
-          for (const p of firsts) answersByKey.set(p.key, answers.get(p.translation.input) ?? { outcome: missing, semantics: fallback })
-          return group
-        })
-      )
-    }
-
-    return source.pipe(
-      Stream.map((input) => prepare(translator, answersByKey, input)),
-      Stream.grouped(Math.max(1, options.batchSize ?? 500)),
-      Stream.mapEffect(resolveGroup, { concurrency: Math.max(1, options.batchesInProgress ?? concurrency * 8) }),
-      // After the ordered mapEffect every earlier group is answered, so duplicates of earlier
-      // numbers find their answer here.
-      Stream.map((group) => group.map((p) => count(stats, toResult(p, answersByKey.get(p.key), fallback)))),
-      Stream.flattenIterable
-    )
-  }))
+/**
+ * {@link checkStream} with a payload of the caller's carried alongside each input: each result
+ * comes out paired with its own input's payload (a line number, a record id, a row), in input
+ * order, so nothing has to match results to inputs by position.
+ *
+ * @example
+ * ```ts
+ * const rows = Stream.fromIterable([["+16315551000", { line: 1 }], ["6315551002", { line: 2 }]] as const)
+ * Check.checkPaired(rows).pipe(Stream.runForEach(([result, { line }]) => Console.log(line, result._tag)))
+ * ```
+ */
+export const checkPaired = <P, E = never, R = never>(
+  inputs: Stream.Stream<readonly [input: string, payload: P], E, R> | Iterable<readonly [input: string, payload: P]>,
+  options: CheckStreamOptions = {}
+): Stream.Stream<readonly [result: CheckResult, payload: P], ContactsError | E, Transport | R> =>
+  pipeline(streamOf(inputs), ([input]) => input, (result, [, payload]) => [result, payload] as const, options).pipe(
+    Stream.withSpan("checkPaired")
+  )
 
 /**
  * Check one batch: the inputs are validated (a bad one fails with `InputError` before anything is
@@ -263,7 +232,7 @@ export const checkStream = <E = never, R = never>(
  * are the same number (the same string, or another format of it) are sent once and share the
  * answer. Results are in input order.
  */
-export const checkBatch = Effect.fnUntraced(function*(inputs: ReadonlyArray<string>, options: CheckOptions = {}) {
+export const checkBatch = Effect.fn("check")(function*(inputs: ReadonlyArray<string>, options: CheckOptions = {}) {
   for (const input of inputs) {
     const problem = phoneProblem(input)
     if (problem !== undefined) {
@@ -274,12 +243,14 @@ export const checkBatch = Effect.fnUntraced(function*(inputs: ReadonlyArray<stri
   const config = yield* ContactsConfig
   const translator = new Translator(config.registeredNumber)
   const seen = new AnswerTable()
-  const prepared = inputs.map((input) => prepare(translator, seen, input))
+  const prepared = inputs.map((input) => prepare(translator, seen, input, undefined))
   // Only the first input of each number is sent (the usage policy: never check a number twice);
   // inputs that translate to the same number share its answer, as in `checkStream`.
   const firsts = prepared.filter((p) => p.first)
-  const answers = yield* resolveInputs(firsts.map((p) => p.translation.input), options, config, RateLimit.unlimited, undefined)
+  const answers = yield* resolveInputs(firsts.map((p) => p.translation.input), options, config, undefined)
   const answersByKey = new Map(firsts.map((p) => [p.key, answers.get(p.translation.input)] as const))
   const fallback = configuredSemantics(config)
-  return prepared.map((p) => count(options.stats, toResult(p, answersByKey.get(p.key), fallback)))
+  const results = prepared.map((p) => toResult(p, answersByKey.get(p.key), fallback))
+  yield* counted(options.stats, results)
+  return results
 })

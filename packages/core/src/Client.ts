@@ -23,7 +23,11 @@ import type { Transport } from "./Transport.ts"
 export interface ContactsClient {
   /** Check one batch (validated, sent once, polled); results in input order. */
   readonly check: (inputs: ReadonlyArray<string>, options?: CheckOptions) => Promise<ReadonlyArray<CheckResult>>
-  /** Check any number of inputs; one result per input, in input order, as they are known. */
+  /**
+   * Check any number of inputs; one result per input, in input order, as they are known. Blank
+   * entries (empty or only whitespace, such as the empty lines `readline` yields) are skipped and
+   * get no result, as the CLI skips blank lines of a file.
+   */
   readonly checkAll: (
     inputs: Iterable<string> | AsyncIterable<string>,
     options?: CheckStreamOptions
@@ -51,6 +55,9 @@ class InputStreamError extends Error {
   readonly _tag = "InputStreamError"
 }
 
+const BLANK = /^\s*$/
+const isNotBlank = (input: string): boolean => !BLANK.test(input)
+
 /** Build a Promise client from a `Transport` layer and optional client settings. */
 export const make = <E>(transport: Layer.Layer<Transport, E>, config: ContactsConfigShape = {}): ContactsClient => {
   const runtime = ManagedRuntime.make(transport)
@@ -74,7 +81,7 @@ export const make = <E>(transport: Layer.Layer<Transport, E>, config: ContactsCo
       const source = Symbol.asyncIterator in inputs
         ? Stream.fromAsyncIterable(inputs as AsyncIterable<string>, (e) => new InputStreamError(String(e)))
         : Stream.fromIterable(inputs as Iterable<string>)
-      return iterate(checkStream(source, options))
+      return iterate(checkStream(Stream.filter(source, isNotBlank), options))
     },
     block: (phone, options) => run(Contacts.block(phone, options)),
     unblock: (phone) => run(Contacts.unblock(phone)),

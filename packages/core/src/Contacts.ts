@@ -13,14 +13,14 @@ import type { Transport } from "./Transport.ts"
 import { Acknowledgement, BlocklistResponse, IdentityResponse, type Pagination, type ReportRequest } from "./Wire.ts"
 
 /** Block a contact. It must have messaged the business in the last 24 h (else `NotEngaged`). Idempotent. */
-export const block = Effect.fnUntraced(function*(phone: string, options: { readonly reason?: string | undefined } = {}) {
+export const block = Effect.fn("block")(function*(phone: string, options: { readonly reason?: string | undefined } = {}) {
   const number = yield* Input.phone("phone", phone)
   const reason = yield* Input.reason(options.reason)
   yield* call(Requests.block(number, reason === undefined ? {} : { reason }), Acknowledgement, { idempotency: "idempotent", emptyOk: true })
 })
 
 /** Unblock a contact. Unblocking one that is not blocked succeeds. */
-export const unblock = Effect.fnUntraced(function*(phone: string) {
+export const unblock = Effect.fn("unblock")(function*(phone: string) {
   const number = yield* Input.phone("phone", phone)
   yield* call(Requests.unblock(number), Acknowledgement, { idempotency: "idempotent", emptyOk: true })
 })
@@ -43,7 +43,7 @@ const JID_SUFFIX = /@.*$/
 export const waIdOfJid = (jid: string): string => jid.replace(JID_SUFFIX, "")
 
 /** One page of the blocklist, oldest block first. `limit` 1..200 (default 100), `offset` >= 0. */
-export const blocklistPage = Effect.fnUntraced(function*(options: { readonly limit?: number; readonly offset?: number } = {}) {
+export const blocklistPage = Effect.fn("blocklistPage")(function*(options: { readonly limit?: number; readonly offset?: number } = {}) {
   const limit = yield* Input.integer("limit", options.limit ?? Input.Limits.blocklistDefaultLimit, 1, Input.Limits.blocklistMaxLimit)
   const offset = yield* Input.integer("offset", options.offset ?? 0, 0)
   const body = yield* call(Requests.blocklist(limit, offset), BlocklistResponse, { idempotency: "idempotent" })
@@ -65,7 +65,7 @@ export const blocklist = (
       const next = offset + page.contacts.length
       const more = page.contacts.length > 0 && next < page.pagination.total
       return [page.contacts, more ? Option.some(next) : Option.none()] as const
-    }))
+    })).pipe(Stream.withSpan("blocklist"))
 
 /** What to report. */
 export interface ReportOptions {
@@ -80,7 +80,7 @@ export interface ReportOptions {
  * Report a contact (24 h engagement rule as for block). Not idempotent: it is retried only when
  * the server surely did not process it (429, 503, connection refused).
  */
-export const report = Effect.fnUntraced(function*(phone: string, options: ReportOptions = {}) {
+export const report = Effect.fn("report")(function*(phone: string, options: ReportOptions = {}) {
   const number = yield* Input.phone("phone", phone)
   const reason = yield* Input.reason(options.reason)
   if (options.messageId !== undefined && options.messageId.trim() === "") {
@@ -103,7 +103,7 @@ export interface Identity {
 }
 
 /** Get a contact's latest identity. */
-export const getIdentity = Effect.fnUntraced(function*(waId: string) {
+export const getIdentity = Effect.fn("getIdentity")(function*(waId: string) {
   const id = yield* Input.phone("wa_id", waId)
   const body = yield* call(Requests.getIdentity(id), IdentityResponse, { idempotency: "idempotent" })
   return {
@@ -114,7 +114,7 @@ export const getIdentity = Effect.fnUntraced(function*(waId: string) {
 })
 
 /** Acknowledge a contact's latest identity (`hash` from {@link getIdentity}). */
-export const acknowledgeIdentity = Effect.fnUntraced(function*(waId: string, hash: string) {
+export const acknowledgeIdentity = Effect.fn("acknowledgeIdentity")(function*(waId: string, hash: string) {
   const id = yield* Input.phone("wa_id", waId)
   if (hash.trim() === "") {
     return yield* Effect.fail(new InputErrorClass({ field: "hash", input: hash, message: "hash is empty" }))

@@ -52,16 +52,22 @@ export const isTransient = (error: ContactsError, idempotency: Idempotency): boo
 const serverDelay = (error: ContactsError): number | undefined =>
   error._tag === "RateLimited" || error._tag === "Overloaded" ? error.retryAfterMillis : undefined
 
+/** Round a back-off to whole milliseconds, never above `cap`. */
+const capped = (millis: number, cap: number): number => Math.min(Math.round(millis), cap)
+
 /**
  * Capped exponential back-off with jitter, honouring `Retry-After`, for transient failures only.
- * `onRetry` is told about each retry (for counters and logs).
+ * Delays are whole milliseconds and never exceed `maxDelay`, with or without jitter (a fractional
+ * delay would put the clock at fractions, where the sum of two delays can round past the cap); only
+ * a longer `Retry-After` wins over the cap. `onRetry` is told about each retry (counters, a shared
+ * rate limiter's pause).
  */
 export const retrySchedule = (
   idempotency: Idempotency,
   options: RetryOptions = {},
-  onRetry?: (error: ContactsError, delayMillis: number) => void
+  onRetry?: (error: ContactsError, delayMillis: number) => Effect.Effect<void>
 ) => {
-  const maxDelay = Duration.toMillis(Duration.fromInputUnsafe(options.maxDelay ?? "10 seconds"))
+  const maxDelay = Math.round(Duration.toMillis(Duration.fromInputUnsafe(options.maxDelay ?? "10 seconds")))
   return Schedule.exponential(options.baseDelay ?? "250 millis").pipe(
     Schedule.jittered,
     Schedule.setInputType<ContactsError>(),
@@ -69,10 +75,43 @@ export const retrySchedule = (
     Schedule.upTo({ times: options.times ?? 5 }),
     // Last, so that it runs only for retries that happen (a halted schedule never reaches it).
     Schedule.modifyDelay(({ duration, input }) => {
-      const backoff = Math.min(Duration.toMillis(duration), maxDelay)
-      const delay = Math.max(backoff, serverDelay(input) ?? 0)
-      onRetry?.(input, delay)
-      return Effect.succeed(Duration.millis(delay))
+      const delay = Math.max(capped(Duration.toMillis(duration), maxDelay), Math.ceil(serverDelay(input) ?? 0))
+      const delayed = Effect.succeed(Duration.millis(delay))
+      return onRetry === undefined ? delayed : Effect.andThen(onRetry(input, delay), delayed)
     })
+  )
+}
+
+/** How the `no_wait` recipe re-sends what is still `processing`. */
+export interface PollOptions {
+  /** Delay before the first re-send (default 500 ms: the usual lookup latency). */
+  readonly initialDelay?: Duration.Input | undefined
+  /** Growth of the delay between re-sends (default 1.5). */
+  readonly factor?: number | undefined
+  /** The longest delay between re-sends (default 5 s). */
+  readonly maxDelay?: Duration.Input | undefined
+}
+
+/** How long numbers still `processing` are re-sent before they are reported as such (60 s). */
+export const DEFAULT_MAX_WAIT: Duration.Duration = Duration.seconds(60)
+
+const millisOf = (input: Duration.Input | undefined, fallback: Duration.Input): number =>
+  Duration.toMillis(Duration.fromInputUnsafe(input ?? fallback))
+
+/**
+ * The vendor's `no_wait` recipe as a schedule: its input is how many numbers are still
+ * `processing` after a send; it recurs while some are and the deadline (`maxWait` after the first
+ * answer) has not passed, with a delay that grows by `factor` up to `maxDelay`. The last delay is
+ * cut to end at the deadline, so a last re-send happens exactly then.
+ */
+export const pollSchedule = (options: PollOptions = {}, maxWait: Duration.Input = DEFAULT_MAX_WAIT) => {
+  const deadline = millisOf(maxWait, DEFAULT_MAX_WAIT)
+  const maxDelay = millisOf(options.maxDelay, "5 seconds")
+  return Schedule.exponential(options.initialDelay ?? "500 millis", options.factor ?? 1.5).pipe(
+    Schedule.setInputType<number>(),
+    Schedule.while(({ input, elapsed }) => input > 0 && elapsed < deadline),
+    Schedule.modifyDelay(({ duration, elapsed }) =>
+      Effect.succeed(Duration.millis(Math.min(Duration.toMillis(duration), maxDelay, deadline - elapsed)))
+    )
   )
 }

@@ -48,6 +48,19 @@ export type CheckResult = Outcome & {
   readonly semantics: Semantics
 }
 
+/**
+ * The outcome of a check the server answered `failed`. One shared value: code that stores
+ * outcomes compactly recognises it by identity, not by its text.
+ */
+export const serverFailed: Outcome = Object.freeze({ _tag: "Failed", cause: "server", detail: "the server's check failed" })
+
+/** The outcome of an input the server's answer left out. One shared value, like {@link serverFailed}. */
+export const missingFromAnswer: Outcome = Object.freeze({
+  _tag: "Failed",
+  cause: "missing",
+  detail: "the server's answer did not include this number"
+})
+
 /** Apply the version semantics to one raw entry of a check response. */
 export const interpret = (status: CheckStatus, waId: string | undefined, semantics: Semantics): Outcome => {
   const trusted = semantics === "legacy"
@@ -59,7 +72,7 @@ export const interpret = (status: CheckStatus, waId: string | undefined, semanti
     case "invalid":
       return { _tag: "NotWhatsAppUser", anomaly: !trusted }
     case "failed":
-      return { _tag: "Failed", cause: "server", detail: "the server's check failed" }
+      return serverFailed
     case "processing":
       return { _tag: "Processing", waIdHint: waId === undefined ? undefined : untrusted(waId) }
   }

@@ -337,16 +337,39 @@ export class Translator {
 
   /** Translate and lint the next input of a sequence, adding `DUPLICATE` when its number was seen. */
   next(input: string): Translation & { readonly key: string; readonly first: boolean } {
-    const t = this.translate(input)
-    const key = dedupKey(t)
-    const earlier = this.firstInputByKey.get(key)
-    if (earlier === undefined) {
-      this.firstInputByKey.set(key, input)
-      return { ...t, key, first: true }
-    }
-    const message = earlier === input
-      ? "the same input was given before: it is checked once"
-      : `the same number as the earlier input ${JSON.stringify(earlier)}: it is checked once`
-    return { ...t, key, first: false, warnings: [...t.warnings, warn("DUPLICATE", message)] }
+    return markDuplicate(this.translate(input), this.seen)
   }
+
+  private readonly seen: SeenNumbers = {
+    see: (key, input) => {
+      const earlier = this.firstInputByKey.get(key)
+      if (earlier === undefined) this.firstInputByKey.set(key, input)
+      return earlier
+    }
+  }
+}
+
+/** The numbers a sequence of inputs has seen, by `dedupKey`. */
+export interface SeenNumbers {
+  /**
+   * Remember `key` if it is new (`undefined`); if it was seen, the first input of that number when
+   * remembered, else `true` (a compact set, such as the bulk check's answer table, keeps no names).
+   */
+  readonly see: (key: string, input: string) => string | true | undefined
+}
+
+/**
+ * The one de-duplication of a sequence of inputs: the first input of each number is remembered in
+ * `seen`; a later one gets `DUPLICATE` (it is checked once).
+ */
+export const markDuplicate = (t: Translation, seen: SeenNumbers): Translation & { readonly key: string; readonly first: boolean } => {
+  const key = dedupKey(t)
+  const earlier = seen.see(key, t.input)
+  if (earlier === undefined) return { ...t, key, first: true }
+  const message = earlier === true
+    ? "the same number as an earlier input: it is checked once"
+    : earlier === t.input
+    ? "the same input was given before: it is checked once"
+    : `the same number as the earlier input ${JSON.stringify(earlier)}: it is checked once`
+  return { ...t, key, first: false, warnings: [...t.warnings, warn("DUPLICATE", message)] }
 }

@@ -7,6 +7,8 @@
  */
 /** The port adapters provide. */
 export * as Transport from "./Transport.ts"
+/** Protocol facts written once: error codes and titles, the documented rate limit. */
+export * as Protocol from "./Protocol.ts"
 /** Typed errors (spec §5) and input errors. */
 export * as Errors from "./Errors.ts"
 /** Request and response bodies as `Schema`s. */

@@ -9,7 +9,7 @@
  */
 import { Clock, Duration, Effect, Option, Redacted, Schema, SynchronizedRef } from "effect"
 import { HttpBody, HttpClientRequest } from "effect/http"
-import { Transport, Wire } from "@wa-contacts/core"
+import { Response, Transport, Wire } from "@wa-contacts/core"
 import type { Credentials } from "./settings.ts"
 
 /** Send one request and read its whole response (see `HttpTransport`). */
@@ -46,16 +46,6 @@ interface State {
 }
 
 const decodeLogin = Schema.decodeUnknownOption(Wire.LoginResponse)
-const decodeEnvelope = Schema.decodeUnknownOption(Wire.Envelope)
-
-/** The vendor codes the login reacts to (spec §5). */
-const ACCESS_DENIED = 1005
-const PASSWORD_CHANGE_REQUIRED = 1024
-
-const errorCode = (response: Transport.TransportResponse): number | undefined =>
-  response.body._tag === "Json"
-    ? Option.getOrUndefined(decodeEnvelope(response.body.value).pipe(Option.flatMapNullishOr((_) => _.errors?.[0]?.code)))
-    : undefined
 
 export interface SessionOptions {
   readonly loginUrl: string
@@ -135,8 +125,9 @@ export const makeSession = Effect.fnUntraced(function*(options: SessionOptions) 
     if (first.status === 200) return yield* granted(first, current.password, current.passwordChanged)
     const { newPassword } = credentials
     if (first.status !== 401 || newPassword === undefined || current.passwordChanged) return refused(first)
-    const code = errorCode(first)
-    if (code === PASSWORD_CHANGE_REQUIRED) {
+    // The core reads the refusal as it reads every error response (spec §5): one decoding.
+    const refusal = Response.errorOf(first, yield* Clock.currentTimeMillis)._tag
+    if (refusal === "PasswordChangeRequired") {
       const second = yield* attempt(current.password, newPassword)
       if (second.status !== 200) return refused(second)
       yield* Effect.logInfo("wa-contacts: first login, the new password is now set").pipe(
@@ -144,7 +135,7 @@ export const makeSession = Effect.fnUntraced(function*(options: SessionOptions) 
       )
       return yield* granted(second, newPassword, true)
     }
-    if (code === ACCESS_DENIED) {
+    if (refusal === "Unauthorized") {
       // An earlier run may already have set the new password: it is the password now.
       const second = yield* attempt(newPassword)
       if (second.status === 200) return yield* granted(second, newPassword, true)

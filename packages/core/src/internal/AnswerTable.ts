@@ -9,7 +9,7 @@
  * @internal
  */
 import type { Outcome, WaId } from "../Result.ts"
-import { untrusted } from "../Result.ts"
+import { missingFromAnswer, serverFailed, untrusted } from "../Result.ts"
 import type { Semantics } from "../Version.ts"
 
 /** The answer for one distinct number. */
@@ -32,8 +32,6 @@ const Code = {
   ProcessingDigits: 9,
   ProcessingNone: 10
 } as const
-const FAILED_SERVER = "the server's check failed"
-const MISSING = "the server's answer did not include this number"
 
 const codeOf = (outcome: Outcome, digits: string): number | undefined => {
   switch (outcome._tag) {
@@ -44,8 +42,8 @@ const codeOf = (outcome: Outcome, digits: string): number | undefined => {
     case "NotWhatsAppUser":
       return outcome.anomaly ? Code.InvalidAnomaly : Code.Invalid
     case "Failed":
-      return outcome.cause === "server" && outcome.detail === FAILED_SERVER ? Code.FailedServer
-        : outcome.cause === "missing" && outcome.detail === MISSING ? Code.FailedMissing : undefined
+      // By identity: any other failure (its own detail) is kept whole.
+      return outcome === serverFailed ? Code.FailedServer : outcome === missingFromAnswer ? Code.FailedMissing : undefined
     case "Processing":
       return outcome.waIdHint === undefined ? Code.ProcessingNone : outcome.waIdHint.hint === digits ? Code.ProcessingDigits : undefined
   }
@@ -64,9 +62,9 @@ const outcomeOf = (code: number, digits: string): Outcome => {
     case Code.InvalidAnomaly:
       return { _tag: "NotWhatsAppUser", anomaly: true }
     case Code.FailedServer:
-      return { _tag: "Failed", cause: "server", detail: FAILED_SERVER }
+      return serverFailed
     case Code.FailedMissing:
-      return { _tag: "Failed", cause: "missing", detail: MISSING }
+      return missingFromAnswer
     case Code.ProcessingDigits:
       return { _tag: "Processing", waIdHint: untrusted(digits) }
     default:
@@ -89,6 +87,13 @@ export class AnswerTable {
   /** Whether `key` was seen (pending or answered). */
   has(key: string): boolean {
     return E164.test(key) ? this.values[this.slot(Number(key.slice(1)))]! !== 0 : this.other.has(key)
+  }
+
+  /** `SeenNumbers` for `Translation.markDuplicate`: a new key is remembered as pending. */
+  readonly see = (key: string): true | undefined => {
+    if (this.has(key)) return true
+    this.markPending(key)
+    return undefined
   }
 
   /** Remember `key` as sent and not answered yet. */

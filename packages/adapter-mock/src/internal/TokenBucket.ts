@@ -2,9 +2,9 @@
  * The documented rate limit of non-message endpoints (20 requests/s, bursts of 60) as a token
  * bucket on the simulator's clock.
  *
- * @since 0.1.0
+ * @internal
  */
-import type { RateLimit } from "./SimulatorConfig.ts"
+import type { RateLimit } from "../SimulatorConfig.ts"
 
 /** The verdict for one request. */
 export type Verdict =

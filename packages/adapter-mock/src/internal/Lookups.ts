@@ -2,9 +2,9 @@
  * Contact checks (spec §2): lookups that take time, the 7-day result cache keyed by translated
  * number, and the statuses a legacy or repurposed server answers with.
  *
- * @since 0.1.0
+ * @internal
  */
-import { digitsWaId } from "./Translation.ts"
+import { digitsWaId } from "./ServerTranslation.ts"
 
 /** How long a finished lookup is answered from the cache. */
 export const cacheTtlMs = 7 * 24 * 60 * 60 * 1000
@@ -30,18 +30,6 @@ export interface ContactResult {
   readonly input: string
   readonly status: Status
   readonly wa_id?: string
-}
-
-/**
- * Whether a version has the legacy semantics: `< 2.43`, compared numerically on
- * (major, minor, patch), with or without a leading `v`. Unreadable versions count as repurposed.
- */
-export const isLegacyVersion = (version: string): boolean => {
-  const match = /^v?(\d+)(?:\.(\d+))?(?:\.(\d+))?/.exec(version.trim())
-  if (match === null) return false
-  const major = Number(match[1])
-  const minor = Number(match[2] ?? 0)
-  return major < 2 || (major === 2 && minor < 43)
 }
 
 /** The result cache and the lookups in flight, keyed by translated number. */
@@ -76,6 +64,12 @@ export class LookupCache {
     if (lookup.outcome._tag === "Failed" && this.#entries.get(lookup.number) === lookup) {
       this.#entries.delete(lookup.number)
     }
+  }
+
+  /** Whether a lookup of `number` is still running at `now`. */
+  isRunning(number: string, now: number): boolean {
+    const entry = this.#entries.get(number)
+    return entry !== undefined && now < entry.readyAt
   }
 
   /** Finished results that are still in the cache window. */

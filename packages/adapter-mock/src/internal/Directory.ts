@@ -4,10 +4,10 @@
  *
  * Plain mutable state, touched only synchronously by the simulator (see Simulator.ts).
  *
- * @since 0.1.0
+ * @internal
  */
 import { createHash, randomBytes } from "node:crypto"
-import { digitsWaId } from "./Translation.ts"
+import { digitsWaId } from "./ServerTranslation.ts"
 
 /** A user's identity as `GET /v1/contacts/{wa_id}/identity` shows it. */
 export interface Identity {

@@ -2,10 +2,10 @@
  * Login and tokens (spec §1): Basic credentials for `POST /v1/users/login`, the factory
  * account's forced password change, bearer tokens that live 7 days, logout.
  *
- * @since 0.1.0
+ * @internal
  */
 import { randomBytes } from "node:crypto"
-import type { Account } from "./SimulatorConfig.ts"
+import type { Account } from "../SimulatorConfig.ts"
 
 /** How long a token issued by login is accepted. */
 export const tokenTtlMs = 7 * 24 * 60 * 60 * 1000
@@ -48,6 +48,7 @@ export class Accounts {
   readonly #accounts = new Map<string, { password: string; mustChange: boolean }>()
   // Static tokens are stored with an infinite expiry.
   readonly #tokens = new Map<string, number>()
+  #lifetimeMs = tokenTtlMs
 
   constructor(accounts: ReadonlyArray<Account>, staticTokens: ReadonlyArray<string>) {
     for (const a of accounts) this.#accounts.set(a.username, { password: a.password, mustChange: a.mustChangePassword ?? false })
@@ -70,7 +71,7 @@ export class Accounts {
     }
     // 32 random bytes: a token must not be guessable from another one or from the clock.
     const token = randomBytes(32).toString("base64url")
-    const expiresAt = now + tokenTtlMs
+    const expiresAt = now + this.#lifetimeMs
     this.#tokens.set(token, expiresAt)
     return { _tag: "LoggedIn", token, expiresAt }
   }
@@ -87,6 +88,15 @@ export class Accounts {
     if (!this.isAuthorized(authorization, now)) return false
     this.#tokens.delete(parseBearer(authorization)!)
     return true
+  }
+
+  /**
+   * End every token issued by a login (static tokens stay), and issue the next ones for
+   * `lifetimeMs` only: the `token-expiry` scenario, where a client must log in again.
+   */
+  expireIssuedTokens(lifetimeMs: number): void {
+    for (const [token, expiresAt] of this.#tokens) if (expiresAt !== Number.POSITIVE_INFINITY) this.#tokens.delete(token)
+    this.#lifetimeMs = lifetimeMs
   }
 
   /** Accept `token` from now on, forever. */

@@ -2,15 +2,18 @@
  * Reading request bodies and query parameters the way the server does: strict about types,
  * answering 400 with 1008 (missing) or 1009 (not valid) instead of crashing.
  *
- * @since 0.1.0
+ * @internal
  */
-import { type ApiError, apiError, type RequestBody } from "./Wire.ts"
+import { type ApiError, apiError, Code, type RequestBody } from "./Envelope.ts"
 
 /** A value, or the error to answer with. */
 export type Read<A> = { readonly ok: true; readonly value: A } | { readonly ok: false; readonly error: ApiError }
 
 const good = <A>(value: A): Read<A> => ({ ok: true, value })
-const bad = (code: 1008 | 1009, details: string): Read<never> => ({ ok: false, error: apiError(400, code, details) })
+const bad = (code: "missing" | "invalid", details: string): Read<never> => ({
+  ok: false,
+  error: apiError(400, code === "missing" ? Code.RequiredParameterMissing : Code.ParameterValueNotValid, details)
+})
 
 /** The body as a JSON object; no body reads as `{}`. */
 export const objectBody = (body: RequestBody): Read<Readonly<Record<string, unknown>>> => {
@@ -18,40 +21,40 @@ export const objectBody = (body: RequestBody): Read<Readonly<Record<string, unkn
     case "None":
       return good({})
     case "TooLarge":
-      return bad(1009, "Request body is too large")
+      return bad("invalid", "Request body is too large")
     case "NotJson":
-      return bad(1009, "Request body is not valid JSON")
+      return bad("invalid", "Request body is not valid JSON")
     case "Json":
       return typeof body.value === "object" && body.value !== null && !Array.isArray(body.value)
         ? good(body.value as Record<string, unknown>)
-        : bad(1009, "Request body must be a JSON object")
+        : bad("invalid", "Request body must be a JSON object")
   }
 }
 
 /** An optional string field. */
 export const optionalString = (obj: Readonly<Record<string, unknown>>, key: string): Read<string | undefined> => {
   const value = obj[key]
-  return value === undefined || typeof value === "string" ? good(value) : bad(1009, `"${key}" must be a string`)
+  return value === undefined || typeof value === "string" ? good(value) : bad("invalid", `"${key}" must be a string`)
 }
 
 /** A required string field. */
 export const requiredString = (obj: Readonly<Record<string, unknown>>, key: string): Read<string> => {
   const value = obj[key]
-  if (value === undefined || value === null) return bad(1008, `"${key}" is required`)
-  return typeof value === "string" ? good(value) : bad(1009, `"${key}" must be a string`)
+  if (value === undefined || value === null) return bad("missing", `"${key}" is required`)
+  return typeof value === "string" ? good(value) : bad("invalid", `"${key}" must be a string`)
 }
 
 /** An optional boolean field. */
 export const optionalBoolean = (obj: Readonly<Record<string, unknown>>, key: string): Read<boolean | undefined> => {
   const value = obj[key]
-  return value === undefined || typeof value === "boolean" ? good(value) : bad(1009, `"${key}" must be a boolean`)
+  return value === undefined || typeof value === "boolean" ? good(value) : bad("invalid", `"${key}" must be a boolean`)
 }
 
 /** `reason` of block and report: a string of fewer than 60 code points. */
 export const reasonField = (obj: Readonly<Record<string, unknown>>): Read<string | undefined> => {
   const reason = optionalString(obj, "reason")
   if (!reason.ok || reason.value === undefined) return reason
-  return [...reason.value].length >= 60 ? bad(1009, "\"reason\" must be fewer than 60 characters") : reason
+  return [...reason.value].length >= 60 ? bad("invalid", "\"reason\" must be fewer than 60 characters") : reason
 }
 
 /** The body of `POST /v1/contacts`. */
@@ -66,15 +69,15 @@ export const checkBody = (body: RequestBody): Read<CheckBody> => {
   const obj = objectBody(body)
   if (!obj.ok) return obj
   const { contacts, blocking, force_check } = obj.value
-  if (contacts === undefined || contacts === null) return bad(1008, "\"contacts\" is required")
+  if (contacts === undefined || contacts === null) return bad("missing", "\"contacts\" is required")
   if (!Array.isArray(contacts) || !contacts.every((c) => typeof c === "string")) {
-    return bad(1009, "\"contacts\" must be an array of strings")
+    return bad("invalid", "\"contacts\" must be an array of strings")
   }
-  if (contacts.length === 0) return bad(1009, "\"contacts\" must not be empty")
+  if (contacts.length === 0) return bad("invalid", "\"contacts\" must not be empty")
   if (blocking !== undefined && blocking !== "wait" && blocking !== "no_wait") {
-    return bad(1009, "\"blocking\" must be \"wait\" or \"no_wait\"")
+    return bad("invalid", "\"blocking\" must be \"wait\" or \"no_wait\"")
   }
-  if (force_check !== undefined && typeof force_check !== "boolean") return bad(1009, "\"force_check\" must be a boolean")
+  if (force_check !== undefined && typeof force_check !== "boolean") return bad("invalid", "\"force_check\" must be a boolean")
   return good({ contacts, wait: blocking === "wait", forceCheck: force_check === true })
 }
 
@@ -89,5 +92,5 @@ export const intParam = (
   const n = /^\d+$/.test(raw.trim()) ? Number(raw.trim()) : Number.NaN
   return Number.isSafeInteger(n) && n >= options.min && n <= options.max
     ? good(n)
-    : bad(1009, `"${key}" must be an integer from ${options.min} to ${options.max}`)
+    : bad("invalid", `"${key}" must be an integer from ${options.min} to ${options.max}`)
 }

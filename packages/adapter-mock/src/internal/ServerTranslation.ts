@@ -2,7 +2,7 @@
  * The server's phone number translation (spec §2), implemented independently of the core's so
  * that the simulator can catch a client that predicts it wrongly.
  *
- * @since 0.1.0
+ * @internal
  */
 import { parsePhoneNumberFromString } from "libphonenumber-js/max"
 
@@ -16,12 +16,9 @@ export interface Translated {
 
 const digitsOf = (text: string): string => text.replace(/\D/g, "")
 
-/** The country calling code of the registered number (`+16315550000` → `1`). */
-export const callingCodeOf = (registered: string): string => {
-  const parsed = parsePhoneNumberFromString(`+${digitsOf(registered)}`)
-  if (parsed === undefined) throw new Error(`registered number ${registered} has no known country calling code`)
-  return parsed.countryCallingCode
-}
+/** The country calling code of the registered number (`+16315550000` → `1`); `undefined` when it has none. */
+export const callingCodeOf = (registered: string): string | undefined =>
+  parsePhoneNumberFromString(`+${digitsOf(registered)}`)?.countryCallingCode
 
 /**
  * Translate an input as the server does: with a leading `+` every non-digit is dropped and the

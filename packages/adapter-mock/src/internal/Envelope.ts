@@ -3,9 +3,9 @@
  * in-process `Transport` and the HTTP server convert to and from, and the server's envelope
  * (`meta`, `errors`) with the statuses, codes and titles of spec §5.
  *
- * @since 0.1.0
+ * @internal
  */
-import { Transport } from "@wa-contacts/core"
+import { Protocol, Transport } from "@wa-contacts/core"
 
 /** A request body as it arrived: none, JSON, text that is not JSON, or too large to read. */
 export type RequestBody =
@@ -31,21 +31,10 @@ export type SimulatorResponse =
   | { readonly _tag: "Reply"; readonly response: Transport.TransportResponse }
   | { readonly _tag: "Drop" }
 
-/** The error codes of spec §5 with their titles. */
-export const errorTitles = {
-  1000: "Generic error",
-  1005: "Access denied",
-  1006: "Resource not found",
-  1008: "Required parameter is missing",
-  1009: "Parameter value is not valid",
-  1014: "Internal error",
-  1015: "Too many requests",
-  1016: "System overloaded",
-  1024: "Password Change Required",
-  2048: "Not engaged contact"
-} as const
+/** The codes of spec §5 (core's `Protocol`: written once, for the client and the simulator alike). */
+export const Code = Protocol.ErrorCode
 /** An error code the simulator answers with. */
-export type ErrorCode = keyof typeof errorTitles
+export type ErrorCode = Protocol.ErrorCode
 
 /** The vendor's exact `details` texts (see vectors/vendor-bodies.json). */
 export const vendorDetails = {
@@ -91,7 +80,7 @@ export const failure = (version: string, error: ApiError): SimulatorResponse => 
     headers: { ...jsonHeaders, ...error.headers },
     body: Transport.jsonBody({
       meta: meta(version),
-      errors: [{ code: error.code, title: errorTitles[error.code], details: error.details }]
+      errors: [{ code: error.code, title: Protocol.errorTitles[error.code], details: error.details }]
     })
   }
 })

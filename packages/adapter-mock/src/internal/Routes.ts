@@ -3,21 +3,27 @@
  * the simulator's time. A check with `blocking: "wait"` answers `Wait`, and the handler sleeps
  * on the Clock until its lookups have finished.
  *
- * @since 0.1.0
+ * @internal
  */
 import { formatExpiry } from "./Auth.ts"
-import { type Outcome, render } from "./Lookups.ts"
-import * as Requests from "./Requests.ts"
-import type { Store } from "./Store.ts"
-import { translate } from "./Translation.ts"
-import { type ApiError, apiError, failure, ok, type SimulatorRequest, type SimulatorResponse, vendorDetails } from "./Wire.ts"
+import { render } from "./Lookups.ts"
+import * as Requests from "./RequestFields.ts"
+import type { State } from "./State.ts"
+import { type ApiError, apiError, Code, failure, ok, type SimulatorRequest, type SimulatorResponse, vendorDetails } from "./Envelope.ts"
 
 /** What a route answers: a response now, or one once the simulator's time reaches `until`. */
 export type Step =
   | SimulatorResponse
   | { readonly _tag: "Wait"; readonly until: number; readonly resume: (now: number) => SimulatorResponse }
 
-type Handler = (store: Store, request: SimulatorRequest, params: ReadonlyArray<string>, now: number) => Step
+/** What a request did beyond its answer, for the journal: the numbers it concerned, the lookups it started. */
+export interface Trace {
+  readonly numbers: Array<string>
+  readonly lookupsStarted: Array<string>
+  readonly resent: Array<string>
+}
+
+type Handler = (store: State, request: SimulatorRequest, params: ReadonlyArray<string>, now: number, trace: Trace) => Step
 
 interface RouteDef {
   /** Path segments after `/v1`; `:x` is a parameter. */
@@ -35,8 +41,8 @@ export type Match =
   | { readonly _tag: "MethodNotAllowed"; readonly label: string; readonly route: RouteDef }
   | { readonly _tag: "NotFound" }
 
-const fail = (store: Store, error: ApiError): SimulatorResponse => failure(store.config.version, error)
-const invalidContact = apiError(400, 1009, vendorDetails.invalidWaId)
+const fail = (store: State, error: ApiError): SimulatorResponse => failure(store.version, error)
+const invalidContact = apiError(400, Code.ParameterValueNotValid, vendorDetails.invalidWaId)
 
 const login: Handler = (store, request, _params, now) => {
   const body = Requests.objectBody(request.body)
@@ -45,45 +51,39 @@ const login: Handler = (store, request, _params, now) => {
   if (!newPassword.ok) return fail(store, newPassword.error)
   const result = store.accounts.login(request.headers["authorization"], newPassword.value, now)
   if (result._tag === "LoggedIn") {
-    return ok(store.config.version, { users: [{ token: result.token, expires_after: formatExpiry(result.expiresAt) }] })
+    return ok(store.version, { users: [{ token: result.token, expires_after: formatExpiry(result.expiresAt) }] })
   }
   switch (result.reason) {
     case "AccessDenied":
-      return fail(store, apiError(401, 1005, vendorDetails.invalidCredentials))
+      return fail(store, apiError(401, Code.AccessDenied, vendorDetails.invalidCredentials))
     case "PasswordChangeRequired":
-      return fail(store, apiError(401, 1024, "The password must be changed: log in again with \"new_password\""))
+      return fail(store, apiError(401, Code.PasswordChangeRequired, "The password must be changed: log in again with \"new_password\""))
     case "WeakPassword":
-      return fail(store, apiError(400, 1009, "\"new_password\" must have 8 to 64 characters with a digit, an upper-case letter, a lower-case letter and a special character"))
+      return fail(store, apiError(400, Code.ParameterValueNotValid, "\"new_password\" must have 8 to 64 characters with a digit, an upper-case letter, a lower-case letter and a special character"))
   }
 }
 
 const logout: Handler = (store, request, _params, now) => {
   store.accounts.logout(request.headers["authorization"], now)
-  return ok(store.config.version)
+  return ok(store.version)
 }
 
-const startLookup = (store: Store, number: string): Outcome => {
-  store.lookupsStarted++
-  const rate = store.faults.lookupFailureRate
-  if (rate > 0 && store.random() < rate) return { _tag: "Failed" }
-  const waId = store.directory.waIdOf(number)
-  return waId === undefined ? { _tag: "NotUser" } : { _tag: "User", waId }
-}
-
-const check: Handler = (store, request, _params, now) => {
+const check: Handler = (store, request, _params, now, trace) => {
   const body = Requests.checkBody(request.body)
   if (!body.ok) return fail(store, body.error)
-  store.contactsChecked += body.value.contacts.length
   // Inputs that are not possible numbers fail at once: no lookup, nothing cached.
-  const entries = body.value.contacts.map((input) => {
-    const { number, possible } = translate(input, store.callingCode)
-    const lookup = number !== undefined && possible
-      ? store.lookups.lookup(number, now, {
-        forceCheck: body.value.forceCheck,
-        latencyMs: store.faults.lookupLatencyMs,
-        start: () => startLookup(store, number)
-      })
-      : undefined
+  const inputs = body.value.contacts.map((input) => ({ input, number: store.translate(input) }))
+  for (const { number } of inputs) if (number !== undefined) trace.numbers.push(number)
+  trace.resent.push(...store.receiveCheck(inputs.length, trace.numbers, now))
+  const entries = inputs.map(({ input, number }) => {
+    const lookup = number === undefined ? undefined : store.lookups.lookup(number, now, {
+      forceCheck: body.value.forceCheck,
+      latencyMs: store.faults.lookupLatencyMs,
+      start: () => {
+        trace.lookupsStarted.push(number)
+        return store.startLookup(number)
+      }
+    })
     return { input, lookup }
   })
   const answer = (at: number): SimulatorResponse => {
@@ -92,30 +92,37 @@ const check: Handler = (store, request, _params, now) => {
       if (at >= lookup.readyAt) store.lookups.forgetFailed(lookup)
       return render(input, lookup, at, store.legacy)
     })
-    return ok(store.config.version, { contacts })
+    return ok(store.version, { contacts })
   }
   const until = entries.reduce((latest, e) => Math.max(latest, e.lookup?.readyAt ?? now), now)
   return body.value.wait && until > now ? { _tag: "Wait", until, resume: answer } : answer(now)
 }
 
-const block: Handler = (store, request, [phone], now) => {
+/** The contact a `{phone}` segment designates, noted in the trace. */
+const contactOf = (store: State, raw: string, trace: Trace): string | undefined => {
+  const number = store.translate(raw)
+  if (number !== undefined) trace.numbers.push(number)
+  return store.resolveContact(raw)
+}
+
+const block: Handler = (store, request, [phone], now, trace) => {
   const body = Requests.objectBody(request.body)
   if (!body.ok) return fail(store, body.error)
   const reason = Requests.reasonField(body.value)
   if (!reason.ok) return fail(store, reason.error)
-  const waId = store.resolveContact(phone!)
+  const waId = contactOf(store, phone!, trace)
   if (waId === undefined) return fail(store, invalidContact)
-  if (!store.engagement.isEngaged(waId, now)) return fail(store, apiError(400, 2048, vendorDetails.notEngaged))
+  if (!store.engagement.isEngaged(waId, now)) return fail(store, apiError(400, Code.NotEngagedContact, vendorDetails.notEngaged))
   store.engagement.block(waId, now)
-  return ok(store.config.version)
+  return ok(store.version)
 }
 
 // Unblocking needs no engagement and ignores any body.
-const unblock: Handler = (store, _request, [phone]) => {
-  const waId = store.resolveContact(phone!)
+const unblock: Handler = (store, _request, [phone], _now, trace) => {
+  const waId = contactOf(store, phone!, trace)
   if (waId === undefined) return fail(store, invalidContact)
   store.engagement.unblock(waId)
-  return ok(store.config.version)
+  return ok(store.version)
 }
 
 const blocklist: Handler = (store, request) => {
@@ -124,13 +131,13 @@ const blocklist: Handler = (store, request) => {
   const offset = Requests.intParam(request.query, "offset", { min: 0, max: Number.MAX_SAFE_INTEGER, default: 0 })
   if (!offset.ok) return fail(store, offset.error)
   const page = store.engagement.blocklist(offset.value, limit.value)
-  return ok(store.config.version, {
+  return ok(store.version, {
     contacts: page.waIds.map((waId) => ({ wa_id: `${waId}@s.whatsapp.net` })),
     pagination: { limit: limit.value, offset: offset.value, total: page.total }
   })
 }
 
-const report: Handler = (store, request, [phone], now) => {
+const report: Handler = (store, request, [phone], now, trace) => {
   const body = Requests.objectBody(request.body)
   if (!body.ok) return fail(store, body.error)
   const reason = Requests.reasonField(body.value)
@@ -139,40 +146,40 @@ const report: Handler = (store, request, [phone], now) => {
   if (!alsoBlock.ok) return fail(store, alsoBlock.error)
   const messageId = Requests.optionalString(body.value, "message_id")
   if (!messageId.ok) return fail(store, messageId.error)
-  const waId = store.resolveContact(phone!)
+  const waId = contactOf(store, phone!, trace)
   if (waId === undefined) return fail(store, invalidContact)
-  if (!store.engagement.isEngaged(waId, now)) return fail(store, apiError(400, 2048, vendorDetails.notEngaged))
+  if (!store.engagement.isEngaged(waId, now)) return fail(store, apiError(400, Code.NotEngagedContact, vendorDetails.notEngaged))
   if (messageId.value !== undefined && !store.engagement.hasMessage(waId, messageId.value)) {
-    return fail(store, apiError(404, 1006, "The contact never sent a message with this \"message_id\""))
+    return fail(store, apiError(404, Code.ResourceNotFound, "The contact never sent a message with this \"message_id\""))
   }
   store.engagement.report(waId, now, { reason: reason.value, messageId: messageId.value })
   if (alsoBlock.value === true) store.engagement.block(waId, now)
-  return ok(store.config.version)
+  return ok(store.version)
 }
 
-const identityOf = (store: Store, raw: string) => {
-  const waId = store.resolveContact(raw)
+const identityOf = (store: State, raw: string, trace: Trace) => {
+  const waId = contactOf(store, raw, trace)
   return waId === undefined ? undefined : { waId, identity: store.directory.identity(waId) }
 }
 
-const getIdentity: Handler = (store, _request, [raw]) => {
-  const found = identityOf(store, raw!)
-  if (found?.identity === undefined) return fail(store, apiError(404, 1006, "Unknown WhatsApp ID"))
+const getIdentity: Handler = (store, _request, [raw], _now, trace) => {
+  const found = identityOf(store, raw!, trace)
+  if (found?.identity === undefined) return fail(store, apiError(404, Code.ResourceNotFound, "Unknown WhatsApp ID"))
   const { hash, createdTimestamp, acknowledged } = found.identity
-  return ok(store.config.version, { contacts: { hash, created_timestamp: createdTimestamp, acknowledged } })
+  return ok(store.version, { contacts: { hash, created_timestamp: createdTimestamp, acknowledged } })
 }
 
-const putIdentity: Handler = (store, request, [raw]) => {
+const putIdentity: Handler = (store, request, [raw], _now, trace) => {
   const body = Requests.objectBody(request.body)
   if (!body.ok) return fail(store, body.error)
   const hash = Requests.requiredString(body.value, "hash")
   if (!hash.ok) return fail(store, hash.error)
-  const found = identityOf(store, raw!)
-  if (found?.identity === undefined) return fail(store, apiError(404, 1006, "Unknown WhatsApp ID"))
+  const found = identityOf(store, raw!, trace)
+  if (found?.identity === undefined) return fail(store, apiError(404, Code.ResourceNotFound, "Unknown WhatsApp ID"))
   if (!store.directory.acknowledge(found.waId, hash.value)) {
-    return fail(store, apiError(400, 1009, "\"hash\" is not the latest identity of this contact"))
+    return fail(store, apiError(400, Code.ParameterValueNotValid, "\"hash\" is not the latest identity of this contact"))
   }
-  return ok(store.config.version)
+  return ok(store.version)
 }
 
 const routes: ReadonlyArray<RouteDef> = [

@@ -2,7 +2,7 @@
  * Engagement (spec §3): the messages contacts sent the business, which make block and report
  * legal for 24 hours, the blocklist in order of blocking, and the reports filed.
  *
- * @since 0.1.0
+ * @internal
  */
 import { randomBytes } from "node:crypto"
 
