@@ -151,9 +151,9 @@ const pacingOf = (options: CheckStreamOptions): Pacing.Pacing => {
 const pipeline = <T, O, E, R>(
   source: Stream.Stream<T, E, R>,
   inputOf: (item: T) => string,
-  output: (result: CheckResult, item: T) => O,
+  output: ((result: CheckResult, item: T) => O) | undefined,
   options: CheckStreamOptions
-) =>
+): Stream.Stream<O, ContactsError | E, Transport | R> =>
   Stream.unwrap(Effect.gen(function*() {
     const config = yield* ContactsConfig
     const translator = new Translator(config.registeredNumber, options.validity ?? "ambiguous")
@@ -177,7 +177,9 @@ const pipeline = <T, O, E, R>(
       // After the ordered mapEffect every earlier group is answered, so duplicates of earlier
       // numbers find their answer here.
       const results = group.map((p) => toResult(p, answersByKey.get(p.key), fallback))
-      return Effect.as(counted(options.stats, results), results.map((result, i) => output(result, group[i]!.item)))
+      // Without `output` the items are the inputs and the results go out as they are (O = CheckResult).
+      const out = output === undefined ? (results as unknown as ReadonlyArray<O>) : results.map((result, i) => output(result, group[i]!.item))
+      return Effect.as(counted(options.stats, results), out)
     }
 
     return source.pipe(
@@ -205,7 +207,7 @@ export const checkStream = <E = never, R = never>(
   inputs: Stream.Stream<string, E, R> | Iterable<string>,
   options: CheckStreamOptions = {}
 ): Stream.Stream<CheckResult, ContactsError | E, Transport | R> =>
-  pipeline(streamOf(inputs), (input: string) => input, (result) => result, options).pipe(Stream.withSpan("checkStream"))
+  pipeline<string, CheckResult, E, R>(streamOf(inputs), (input) => input, undefined, options).pipe(Stream.withSpan("checkStream"))
 
 /**
  * {@link checkStream} with a payload of the caller's carried alongside each input: each result

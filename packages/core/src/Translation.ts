@@ -337,7 +337,8 @@ export class Translator {
 
   /** Translate and lint the next input of a sequence, adding `DUPLICATE` when its number was seen. */
   next(input: string): Translation & { readonly key: string; readonly first: boolean } {
-    return markDuplicate(this.translate(input), this.seen)
+    const { translation, key, first } = markDuplicate(this.translate(input), this.seen)
+    return { ...translation, key, first }
   }
 
   private readonly seen: SeenNumbers = {
@@ -358,18 +359,27 @@ export interface SeenNumbers {
   readonly see: (key: string, input: string) => string | true | undefined
 }
 
+/** An input of a sequence after de-duplication. */
+export interface Marked {
+  /** The translation, with `DUPLICATE` added when the number was seen before. */
+  readonly translation: Translation
+  readonly key: string
+  /** Whether this is the first input of its number (the one that is checked). */
+  readonly first: boolean
+}
+
 /**
  * The one de-duplication of a sequence of inputs: the first input of each number is remembered in
- * `seen`; a later one gets `DUPLICATE` (it is checked once).
+ * `seen` (its translation kept as is, not copied); a later one gets `DUPLICATE` (it is checked once).
  */
-export const markDuplicate = (t: Translation, seen: SeenNumbers): Translation & { readonly key: string; readonly first: boolean } => {
+export const markDuplicate = (t: Translation, seen: SeenNumbers): Marked => {
   const key = dedupKey(t)
   const earlier = seen.see(key, t.input)
-  if (earlier === undefined) return { ...t, key, first: true }
+  if (earlier === undefined) return { translation: t, key, first: true }
   const message = earlier === true
     ? "the same number as an earlier input: it is checked once"
     : earlier === t.input
     ? "the same input was given before: it is checked once"
     : `the same number as the earlier input ${JSON.stringify(earlier)}: it is checked once`
-  return { ...t, key, first: false, warnings: [...t.warnings, warn("DUPLICATE", message)] }
+  return { translation: { ...t, warnings: [...t.warnings, warn("DUPLICATE", message)] }, key, first: false }
 }

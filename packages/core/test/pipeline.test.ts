@@ -6,8 +6,8 @@
  * `processing`, payloads paired with their results, and counters kept in a `Ref`.
  */
 import { describe, expect, it } from "@effect/vitest"
-import { Effect, Stream, Tracer } from "effect"
-import { Check, Config, Contacts, Result, Transport } from "@wa-contacts/core"
+import { Duration, Effect, Exit, Schedule, Stream, Tracer } from "effect"
+import { Check, Config, Contacts, Policy, Result, Transport } from "@wa-contacts/core"
 import { runClocked } from "./support/Clocked.ts"
 import { apiError, checkAnswer, fromFunction, type Scripted } from "./support/ScriptedTransport.ts"
 
@@ -140,6 +140,22 @@ describe("the ceiling with slow lookups (#15 goal 2)", () => {
       expect(bodies.map((b) => [(b as { blocking?: string }).blocking, b.contacts])).toEqual([["wait", numbers(10)], ["no_wait", ["+16315550003"]]])
       const counts = yield* stats.get
       expect(counts).toMatchObject({ results: 10, requests: 2, contactsSent: 11, polls: 1, byStatus: { valid: 10 } })
+    }))
+})
+
+describe("the no_wait recipe as a Schedule (Policy.pollSchedule)", () => {
+  it.effect("re-sends after 500 ms growing by 1.5x, the last one cut to the deadline; none once nothing is processing", () =>
+    Effect.gen(function*() {
+      const step = yield* Schedule.toStep(Policy.pollSchedule({}, "3 seconds"))
+      const delays: Array<number | "done"> = []
+      // [time of the decision, numbers still processing]
+      for (const [now, pending] of [[0, 3], [500, 2], [1_250, 1], [2_375, 1], [3_000, 1]] as const) {
+        const exit = yield* Effect.exit(step(now, pending))
+        delays.push(Exit.isSuccess(exit) ? Duration.toMillis(exit.value[1]) : "done")
+      }
+      expect(delays).toEqual([500, 750, 1_125, 625, "done"])
+      const fresh = yield* Schedule.toStep(Policy.pollSchedule())
+      expect(Exit.isFailure(yield* Effect.exit(fresh(0, 0)))).toBe(true)
     }))
 })
 

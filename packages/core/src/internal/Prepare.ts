@@ -25,7 +25,7 @@ export const prepare = <T>(translator: Translator, seen: AnswerTable, input: str
   if (rejected !== undefined) {
     return { item, translation: { input, translated: undefined, valid: false, warnings: [] }, key: "", first: false, rejected }
   }
-  const { key, first, ...translation } = markDuplicate(translator.translate(input), seen)
+  const { translation, key, first } = markDuplicate(translator.translate(input), seen)
   return { item, translation, key, first, rejected: undefined }
 }
 
