@@ -1,28 +1,10 @@
-/** Shared test helpers: vectors read from ../shared, requests through the in-process transport. */
+/** Shared test helpers: the spec's vectors (read lazily), requests through the in-process transport. */
 import { Transport } from "@wa-contacts/core"
 import { Effect, Fiber } from "effect"
 import { TestClock } from "effect/testing"
-import { readFileSync } from "node:fs"
 
-/** A vector file of the shared spec, read from disk (never retyped). */
-export const readVector = <A>(name: string): A =>
-  JSON.parse(readFileSync(new URL(`../../../../shared/spec/vectors/${name}`, import.meta.url), "utf8")) as A
-
-export interface TranslationCase {
-  readonly registeredCallingCode: string
-  readonly input: string
-  readonly translated: string
-  readonly source: string
-}
-export const translationCases = readVector<{ cases: ReadonlyArray<TranslationCase> }>("translation.json").cases
-
-export interface VendorBody {
-  readonly kind: "request" | "response"
-  readonly route: string
-  readonly status?: number
-  readonly body: any
-}
-export const vendorBodies = readVector<{ bodies: Record<string, VendorBody> }>("vendor-bodies.json").bodies
+// The one loader of spec/vectors/ (lazy: a test file that never touches a vector never reads one).
+export { readVector, type TranslationCase, translationCases, type VendorBody, vendorBodies } from "../../core/test/support/vectors.ts"
 
 /** Send one request through the in-process transport in context. */
 export const send = (request: Transport.TransportRequest) =>

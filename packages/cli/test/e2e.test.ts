@@ -32,9 +32,10 @@ describe("the bundled bin", () => {
     }
   })
 
-  it("--version prints the version", async () => {
+  it("--version prints the version of package.json", async () => {
     const run = await waBin(["--version"])
-    expect(run.stdout).toContain("0.1.0")
+    const pkg = JSON.parse(fs.readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string }
+    expect(run.stdout.trim()).toBe(`wa-contacts v${pkg.version}`)
   })
 
   it("check --mock: the quick start prints every status and exits 0", async () => {
