@@ -196,14 +196,22 @@ export const make = Effect.fnUntraced(function*(
       return current
     })
 
-  const answerV1 = Effect.fnUntraced(function*(request: SimulatorRequest, segments: ReadonlyArray<string>, start: number, trace: Routes.Trace) {
+  const answerV1 = Effect.fnUntraced(function*(
+    request: SimulatorRequest,
+    segments: ReadonlyArray<string>,
+    start: number,
+    trace: Routes.Trace,
+    route: { label: string; fault: TakenFault | undefined }
+  ) {
     const store = state
     const matched = segments[0] === "v1" ? Routes.match(request.method, segments.slice(1)) : { _tag: "NotFound" as const }
     const label = matched._tag === "NotFound" ? "unknown" : matched.label
     let at = start
     // Faults hit `/v1` (and unknown) routes, never the control surface.
     const fault: TakenFault | undefined = store.takeFault()
-    const answer = (response: SimulatorResponse) => ({ label, response, fault })
+    route.label = label
+    route.fault = fault
+    const answer = (response: SimulatorResponse) => response
     switch (fault?._tag) {
       case "Dropped":
         return answer({ _tag: "Drop" })
@@ -265,25 +273,34 @@ export const make = Effect.fnUntraced(function*(
       }
       const store = state
       const trace: Routes.Trace = { numbers: [], lookupsStarted: [], resent: [] }
-      const { label, response, fault } = yield* answerV1(request, segments, start, trace)
-      const end = yield* now
-      const status = statusOf(response)
-      store.countRequest(label, status, end)
-      const entry = store.journal.append({
-        at: start,
-        method: request.method,
-        path: request.path,
-        query: request.query,
-        body: journaledBody(request),
-        status: response._tag === "Drop" ? "dropped" : response.response.status,
-        errorCode: errorCodeOf(response),
-        numbers: trace.numbers,
-        lookupsStarted: trace.lookupsStarted,
-        resent: trace.resent,
-        fault: fault === undefined ? null : faultName[fault._tag],
-        latencyMs: end - start
-      })
-      yield* PubSub.publish(published, entry)
+      const route = { label: "unknown", fault: undefined as TakenFault | undefined }
+      // Journal the request once it is answered, or when the client went away before that.
+      const record = (response: SimulatorResponse | undefined, end: number) => {
+        // A check refused before its route (a fault, the rate limit, a 401) still named its numbers.
+        if (route.label === "POST /v1/contacts" && trace.numbers.length === 0) trace.numbers.push(...Routes.checkNumbers(store, request))
+        const status = response === undefined ? "abandoned" : statusOf(response)
+        store.countRequest(route.label, status, end)
+        return store.journal.append({
+          at: start,
+          method: request.method,
+          path: request.path,
+          query: request.query,
+          body: journaledBody(request),
+          status: response === undefined ? "abandoned" : response._tag === "Drop" ? "dropped" : response.response.status,
+          errorCode: response === undefined ? null : errorCodeOf(response),
+          numbers: trace.numbers,
+          lookupsStarted: trace.lookupsStarted,
+          resent: trace.resent,
+          fault: route.fault === undefined ? null : faultName[route.fault._tag],
+          latencyMs: end - start
+        })
+      }
+      const answered = store.requestArrived()
+      const response = yield* answerV1(request, segments, start, trace, route).pipe(
+        Effect.onInterrupt(() => Effect.flatMap(now, (end) => PubSub.publish(published, record(undefined, end)))),
+        Effect.ensuring(Effect.sync(answered))
+      )
+      yield* PubSub.publish(published, record(response, yield* now))
       return response
     })
 
@@ -321,7 +338,7 @@ export const make = Effect.fnUntraced(function*(
         const found = state.receptions(number)
         return found === undefined
           ? Effect.fail(new SimulatorError({ status: 400, message: `not a possible number: ${number}` }))
-          : Effect.succeed({ number: found.number, received: found.received, resentWhileProcessing: found.whileProcessing })
+          : Effect.succeed({ number: found.number, received: found.received, resentAfterProcessing: found.resentAfterProcessing })
       }),
     journal: Stream.fromPubSub(published),
     reset,

@@ -35,7 +35,8 @@ export interface RateLimit {
 export interface SimulatorConfig {
   /**
    * `meta.version` of every response: `major.minor[.patch]`, read by core's rule (`< 2.43`
-   * answers with legacy semantics); `legacy` / `repurposed` stand for 2.41.3 / 2.45.1. Anything
+   * answers with legacy semantics); `legacy` / `repurposed` / `unknown` stand for 2.41.3 / 2.45.1 /
+   * 2.45.1. Anything
    * else is refused. Default `2.41.3`.
    */
   readonly version?: string | undefined

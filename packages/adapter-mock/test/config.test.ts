@@ -56,7 +56,7 @@ describe("users file", () => {
 describe("version semantics by core's rule: < 2.43 legacy, compared numerically, with or without v", () => {
   const cases: ReadonlyArray<[string, boolean]> = [
     ["2.41.3", true], ["v2.41.3", true], ["2.42.0", true], ["2.9.9", true], ["1.0", true],
-    ["2.43.0", false], ["v2.45.1", false], ["2.100.0", false], ["legacy", true], ["repurposed", false]
+    ["2.43.0", false], ["v2.45.1", false], ["2.100.0", false], ["legacy", true], ["repurposed", false], ["unknown", false]
   ]
   for (const [version, legacy] of cases) {
     it(`${version} → ${legacy ? "legacy" : "repurposed"}`, () => {
@@ -64,7 +64,14 @@ describe("version semantics by core's rule: < 2.43 legacy, compared numerically,
     })
   }
 
-  it.each(["2", "3", "v2", "garbage", "nonsense", "2.x", "unknown", ""])("%j is not a version: refused, never guessed", (version) => {
+  it.each(["2", "3", "v2", "garbage", "nonsense", "2.x", "Legacy", ""])("%j is not a version: refused, never guessed", (version) => {
     expect(servedVersion(version)).toBeUndefined()
+  })
+})
+
+describe("the package's public surface", () => {
+  it("exposes only Simulator, SimulatorConfig, SimulatorTransport, SimulatorServer and Faults", async () => {
+    const module = await import("@wa-contacts/adapter-mock")
+    expect(Object.keys(module).sort()).toEqual(["Faults", "Simulator", "SimulatorConfig", "SimulatorServer", "SimulatorTransport"])
   })
 })

@@ -1,10 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Effect } from "effect"
-import { execFileSync } from "node:child_process"
-import { mkdtempSync, readFileSync, rmSync } from "node:fs"
 import { request as httpsRequest } from "node:https"
-import { tmpdir } from "node:os"
-import { join } from "node:path"
+import { makeSelfSigned } from "../../../testing/certificate.ts"
 import { type SimulatorConfig, SimulatorServer } from "../src/index.ts"
 import { vendorBodies } from "./helpers.ts"
 
@@ -228,19 +225,9 @@ describe("HTTP server: faults", () => {
 
 describe("HTTP server: TLS from a certificate and key", () => {
   it.live("serves HTTPS that a client trusting the certificate can call", () => {
-    const dir = mkdtempSync(join(tmpdir(), "wa-mock-tls-"))
-    try {
-      execFileSync("openssl", [
-        "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", join(dir, "k.pem"), "-out", join(dir, "c.pem"),
-        "-days", "1", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"
-      ], { stdio: "ignore" })
-    } catch (error) {
-      rmSync(dir, { recursive: true, force: true })
-      throw error
-    }
-    const cert = readFileSync(join(dir, "c.pem"), "utf8")
-    const key = readFileSync(join(dir, "k.pem"), "utf8")
-    rmSync(dir, { recursive: true, force: true })
+    const certificate = makeSelfSigned()
+    const { cert, key } = certificate
+    certificate.remove()
     const get = (url: string, ca: string | undefined) =>
       new Promise<{ status: number; body: string }>((resolve, reject) => {
         const req = httpsRequest(`${url}/v1/contacts/blocklist`, { headers: auth, ...(ca === undefined ? {} : { ca }) }, (res) => {

@@ -7,13 +7,14 @@
  * @since 0.1.0
  */
 import type { Transport } from "@wa-contacts/core"
-import { Config, ConfigProvider, Effect, Layer, Option, Redacted } from "effect"
+import { Config, ConfigProvider, Console, Effect, Layer, Option, Redacted } from "effect"
 import { Flag } from "effect/cli"
-import { describe } from "./ErrorMessage.ts"
-import { type Exit, usage } from "./ExitCode.ts"
+import { simulatorFlags } from "./commands/mock.ts"
+import { describe, redact } from "./ErrorMessage.ts"
+import { Exit, ExitCode, type Failure, usage } from "./ExitCode.ts"
 
-/** The simulator's lookup latency under `--mock`: long enough to show the polling, short enough to finish fast. */
-export const MOCK_LATENCY_MS = 300
+/** The simulator's default registered number (the vendor's sample is a +1 number). */
+export const MOCK_REGISTERED = "+16315550000"
 
 const optionalEnv = <A>(flag: Flag.Flag<A>, config: Config.Config<A>): Flag.Flag<Option.Option<A>> =>
   flag.pipe(Flag.withFallbackConfig(config), Flag.optional)
@@ -36,6 +37,15 @@ export const connectionFlags = {
     Flag.Redacted("password").pipe(Flag.withDescription("That user's password (env WA_PASSWORD); never printed")),
     Config.Redacted("WA_PASSWORD")
   ),
+  newPassword: optionalEnv(
+    Flag.Redacted("new-password").pipe(
+      Flag.withDescription(
+        "First login (e.g. the factory admin account): set this new password (8-64 characters with a digit, an upper-case letter, " +
+          "a lower-case letter and a special character) (env WA_NEW_PASSWORD); never printed"
+      )
+    ),
+    Config.Redacted("WA_NEW_PASSWORD")
+  ),
   caFile: optionalEnv(
     Flag.String("ca-file").pipe(Flag.withDescription("Trust the certificates in this PEM file (self-signed servers) (env WA_CA_FILE)")),
     Config.String("WA_CA_FILE")
@@ -45,25 +55,23 @@ export const connectionFlags = {
     Flag.withDefault(false)
   ),
   apiVersion: Flag.String("api-version").pipe(
-    Flag.withDescription("The server's API version (2.41.3) or semantics (legacy, repurposed); overrides what the server reports"),
+    Flag.withDescription("The server's API version (2.41.3) or semantics (legacy, repurposed, unknown); overrides what the server reports"),
     Flag.optional
   ),
-  registered: Flag.String("registered").pipe(
-    Flag.withDescription("The number the server is registered with (+16315550000), for local translation and lint"),
-    Flag.optional
+  registered: optionalEnv(
+    Flag.String("registered").pipe(
+      Flag.withDescription(
+        `The number the server is registered with, e.g. +919876543210, for local translation and lint (env WA_REGISTERED; with --mock the simulator's, default ${MOCK_REGISTERED})`
+      )
+    ),
+    Config.String("WA_REGISTERED")
   ),
   mock: Flag.Boolean("mock").pipe(
     Flag.withDescription("Run against the built-in simulator, in process: no server needed"),
     Flag.withDefault(false)
   ),
-  latency: Flag.Int("latency").pipe(
-    Flag.withDescription(`With --mock: the simulator's lookup latency in ms (default ${MOCK_LATENCY_MS})`),
-    Flag.optional
-  ),
-  allUsers: Flag.Boolean("all-users").pipe(
-    Flag.withDescription("With --mock: every possible number is a WhatsApp user"),
-    Flag.withDefault(false)
-  )
+  // The simulator's own flags, as `mock serve` has them (one definition, the simulator's defaults).
+  ...simulatorFlags
 } as const
 
 /** The parsed connection flags. */
@@ -72,6 +80,7 @@ export interface ConnectionOptions {
   readonly token: Option.Option<Redacted.Redacted<string>>
   readonly username: Option.Option<string>
   readonly password: Option.Option<Redacted.Redacted<string>>
+  readonly newPassword: Option.Option<Redacted.Redacted<string>>
   readonly caFile: Option.Option<string>
   readonly insecure: boolean
   readonly apiVersion: Option.Option<string>
@@ -119,12 +128,32 @@ const splitBaseUrl = (raw: string): Effect.Effect<{ readonly url: string; readon
   return Effect.succeed({ url: url.href.replace(/\/$/, ""), ...credentials })
 }
 
+/** What each environment setting of the HTTP adapter expects, for messages. */
+const EXPECTED: Record<string, string> = {
+  WA_TIMEOUT: "a duration such as 10s, 500ms or 2m (a bare number is milliseconds)",
+  WA_INSECURE: "true or false",
+  WA_HEADERS: "Name=value pairs separated by commas",
+  WA_BASE_URL: "a URL such as https://coreapp:9090"
+}
+
+/** Settings whose value may be echoed (the others may hold a secret: headers, proxy credentials). */
+const SHOWN: ReadonlySet<string> = new Set(["WA_TIMEOUT", "WA_INSECURE"])
+
+/** A configuration error in words: which variable, and what it should be (never a raw `SchemaError(…)`). */
+const configProblem = (error: Config.ConfigError): string => {
+  const text = String(error.cause.message ?? error.message)
+  const key = /at \["([^"]+)"\]/.exec(text)?.[1]
+  if (key === undefined) return text.split("\n")[0] ?? text
+  const value = process.env[key]
+  const expected = EXPECTED[key]
+  return `${key}${value === undefined || !SHOWN.has(key) ? "" : `=${JSON.stringify(value)}`} is not valid: ` +
+    (expected === undefined ? (text.split("\n")[0] ?? "").replace(/^Expected/, "expected") : `expected ${expected}`)
+}
+
 /** The message when there is no server to talk to. */
 export const NO_SERVER =
   "no server configured: pass --base-url URL, set WA_BASE_URL, or use --mock to run against the built-in simulator"
 
-/** The simulator's default registered number (the vendor's sample is a +1 number). */
-const MOCK_REGISTERED = "+16315550000"
 
 /** The client settings (`ContactsConfig`) the flags describe. */
 export const clientSettings = (options: ConnectionOptions): { readonly apiVersion?: string; readonly registeredNumber?: string } => {
@@ -136,17 +165,67 @@ export const clientSettings = (options: ConnectionOptions): { readonly apiVersio
   }
 }
 
-/** Check the flags that do not fit together; the same message whatever the command. */
-export const validate = (options: ConnectionOptions): Effect.Effect<void, Exit> => {
-  if (!options.mock && (Option.isSome(options.latency) || options.allUsers)) {
-    return Effect.fail(usage("--latency and --all-users configure the simulator: use them with --mock"))
-  }
-  if (Option.isSome(options.latency) && options.latency.value < 0) {
-    return Effect.fail(usage("--latency must be 0 or more milliseconds"))
-  }
-  if (!options.mock && Option.isNone(options.baseUrl)) return Effect.fail(usage(NO_SERVER))
-  return Effect.void
+/**
+ * What is said on stderr as each retry is scheduled (unless `--quiet`), so that a server that is
+ * down is not minutes of silence; `before` runs first (to clear a progress bar).
+ */
+export const announceRetries = (options: ConnectionOptions, quiet: boolean, before: Effect.Effect<void> = Effect.void) =>
+  quiet ? undefined : (error: Failure, delayMillis: number): Effect.Effect<void> =>
+    Effect.andThen(before, Console.error(redact(`retrying in ${(delayMillis / 1000).toFixed(1)} s: ${describe(error)}`, secretsOf(options))))
+
+/**
+ * The account's new password, checked against the password rule of the API (spec "Login": 8-64
+ * characters with a digit, an upper-case and a lower-case letter and a special character) before
+ * it is sent: a weak one is an authentication error (exit 2), said in words.
+ */
+const weakPassword = (password: string): string | undefined => {
+  const missing = [
+    password.length < 8 || password.length > 64 ? "8 to 64 characters" : undefined,
+    /\d/.test(password) ? undefined : "a digit",
+    /[A-Z]/.test(password) ? undefined : "an upper-case letter",
+    /[a-z]/.test(password) ? undefined : "a lower-case letter",
+    /[^A-Za-z0-9]/.test(password) ? undefined : "a special character"
+  ].filter((m) => m !== undefined)
+  return missing.length === 0 ? undefined : missing.join(", ")
 }
+
+/**
+ * Check the flags that do not fit together or cannot work, before anything is sent; the same
+ * message whatever the command. Loads the core for the version and number rules (one source).
+ */
+export const validate = (options: ConnectionOptions): Effect.Effect<void, Exit> =>
+  Effect.gen(function*() {
+    if (!options.mock && (Option.isSome(options.latency) || options.allUsers)) {
+      return yield* usage("--latency and --all-users configure the simulator: use them with --mock")
+    }
+    if (Option.isSome(options.latency) && options.latency.value < 0) return yield* usage("--latency must be 0 or more milliseconds")
+    if (!options.mock && Option.isNone(options.baseUrl)) return yield* usage(NO_SERVER)
+    const { Translation, Version } = yield* Effect.promise(() => import("@wa-contacts/core"))
+    if (Option.isSome(options.apiVersion)) {
+      const text = options.apiVersion.value.trim()
+      if (!Version.isSemantics(text) && Version.parseVersion(text) === undefined) {
+        return yield* usage(
+          `--api-version ${JSON.stringify(options.apiVersion.value)}: not a version (e.g. 2.41.3) nor one of legacy, repurposed, unknown`
+        )
+      }
+    }
+    if (Option.isSome(options.registered) && Translation.callingCodeOf(options.registered.value) === undefined) {
+      return yield* usage(
+        `--registered / WA_REGISTERED ${JSON.stringify(options.registered.value)}: not an international number`,
+        "give it with + and the country code, e.g. +919876543210"
+      )
+    }
+    if (Option.isSome(options.newPassword)) {
+      const weak = weakPassword(Redacted.value(options.newPassword.value))
+      if (weak !== undefined) {
+        return yield* new Exit({
+          code: ExitCode.Auth,
+          message: `--new-password / WA_NEW_PASSWORD is too weak: it needs ${weak}`,
+          hint: "the server refuses a new password without 8 to 64 characters with a digit, an upper-case letter, a lower-case letter and a special character"
+        })
+      }
+    }
+  })
 
 /**
  * The `Transport` the flags describe: the in-process simulator with `--mock`, else the HTTP
@@ -164,7 +243,7 @@ export const layer = (options: ConnectionOptions): Layer.Layer<Transport.Transpo
       const apiVersion = Option.getOrUndefined(options.apiVersion)
       const registered = Option.getOrUndefined(options.registered)
       return orUsage(SimulatorTransport.layer({
-        lookupLatencyMs: Option.getOrElse(options.latency, () => MOCK_LATENCY_MS),
+        ...Option.match(options.latency, { onNone: () => ({}), onSome: (lookupLatencyMs) => ({ lookupLatencyMs }) }),
         allUsers: options.allUsers,
         ...(apiVersion === undefined ? {} : { version: apiVersion }),
         ...(registered === undefined ? {} : { registered })
@@ -179,10 +258,11 @@ export const layer = (options: ConnectionOptions): Layer.Layer<Transport.Transpo
         ConfigProvider.ConfigProvider,
         ConfigProvider.orElse(ConfigProvider.fromEnv(), ConfigProvider.fromUnknown({ WA_BASE_URL: base.url }))
       ),
-      Effect.mapError((error) => usage(`environment: ${error.message}`))
+      Effect.mapError((error) => usage(`environment: ${configProblem(error)}`))
     )
     const username = Option.getOrUndefined(options.username) ?? base.username
     const password = Option.getOrUndefined(options.password) ?? (base.password === undefined ? undefined : Redacted.make(base.password))
+    const newPassword = Option.getOrUndefined(options.newPassword)
     const token = Option.getOrUndefined(options.token)
     const ca = Option.getOrUndefined(options.caFile)
     return orUsage(HttpTransport.layer({
@@ -191,7 +271,9 @@ export const layer = (options: ConnectionOptions): Layer.Layer<Transport.Transpo
       ...(token === undefined ? {} : { token }),
       ...(username === undefined ? {} : { username }),
       ...(password === undefined ? {} : { password }),
+      ...(newPassword === undefined ? {} : { newPassword }),
       ...(ca === undefined ? {} : { ca }),
-      insecure: options.insecure || env.insecure === true
+      // Plain http has no certificate to skip: no TLS warning for it.
+      insecure: (options.insecure || env.insecure === true) && !base.url.startsWith("http:")
     }), describe)
   }))

@@ -25,18 +25,21 @@ export const silent: Progress = { update: () => {}, done: () => {} }
 
 const BAR = 24
 
+/** Every count the CLI prints is grouped the same way (25,000), in the bar and in the summary. */
+export const count = (n: number): string => n.toLocaleString("en-US")
+
 const rate = (done: number, elapsedMs: number): string =>
-  elapsedMs < 500 ? "" : ` · ${Math.round(done / (elapsedMs / 1000)).toLocaleString("en-US")}/s`
+  elapsedMs < 500 ? "" : ` · ${count(Math.round(done / (elapsedMs / 1000)))}/s`
 
 /** Render one line of progress (exported for tests). */
 export const render = (state: ProgressState, elapsedMs: number): string => {
   const counts = ["valid", "invalid", "failed", "processing"]
-    .map((s) => `${state.byStatus[s] ?? 0} ${s}`)
+    .map((s) => `${count(state.byStatus[s] ?? 0)} ${s}`)
     .join(", ")
   const head = state.fraction === undefined
     ? ""
     : `[${"#".repeat(Math.round(state.fraction * BAR)).padEnd(BAR, ".")}] ${Math.floor(state.fraction * 100)}% `
-  return `${head}${state.done.toLocaleString("en-US")} checked (${counts})${rate(state.done, elapsedMs)}`
+  return `${head}${count(state.done)} checked (${counts})${rate(state.done, elapsedMs)}`
 }
 
 /** A progress bar on `stream` (stderr), redrawn at most every 100 ms. */

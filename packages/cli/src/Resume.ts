@@ -2,15 +2,23 @@
  * `--resume`: continue an interrupted check from its own output. The inputs already in the output
  * file are skipped (each as many times as it appears, so duplicates in the input stay one record
  * each) and new records are appended; a last line cut short by a kill is dropped first. The
- * output is read as a stream, and the memory it takes shrinks as the run skips what was done.
+ * output is read as a stream (effect's `FileSystem`, `Ndjson` and `Csv` decoders), and the memory
+ * it takes shrinks as the run skips what was done. Reusable by any command that appends records
+ * with an `input` column.
  *
  * @since 0.1.0
  */
-import { parse as parseCsv } from "csv-parse"
-import { Effect } from "effect"
-import * as fs from "node:fs"
+import { Effect, FileSystem, Stream } from "effect"
+import { Csv, Ndjson } from "effect/encoding"
 import { type Exit, usage } from "./ExitCode.ts"
+import { words } from "./Files.ts"
 import type { Format } from "./Output.ts"
+
+/** The formats `--resume` can continue (those that can be appended to). */
+export const RESUMABLE: ReadonlyArray<Format> = ["ndjson", "csv"]
+
+/** Whether a run in `format` can be continued with `--resume`. */
+export const canResume = (format: Format): boolean => RESUMABLE.includes(format)
 
 /** What an earlier run already wrote. */
 export interface Done {
@@ -25,128 +33,97 @@ export interface Done {
    * as often as it was written.
    */
   readonly take: (input: string) => boolean
+  /** How many inputs `take` found done so far (skipped by this run). */
+  readonly skipped: () => number
 }
 
-const nothing: Done = { records: 0, started: false, droppedPartialLine: false, take: () => false }
+const NEWLINE = 0x0a
 
-/** Drop a last line without its newline (a write cut by a kill); returns whether one was dropped. */
-const dropPartialLine = (path: string, size: number): boolean => {
-  if (size === 0) return false
-  const fd = fs.openSync(path, "r+")
-  try {
-    const last = Buffer.alloc(1)
-    fs.readSync(fd, last, 0, 1, size - 1)
-    if (last[0] === 0x0a) return false
-    // Walk back to the previous newline, 64 KiB at a time.
-    let end = size
-    const block = Buffer.alloc(65_536)
-    while (end > 0) {
-      const start = Math.max(0, end - block.length)
-      const n = fs.readSync(fd, block, 0, end - start, start)
-      const at = block.subarray(0, n).lastIndexOf(0x0a)
-      if (at >= 0) {
-        fs.ftruncateSync(fd, start + at + 1)
-        return true
+/** The byte length of the file up to and including its last newline, and its whole size. */
+const completeLength = (fs: FileSystem.FileSystem, path: string) =>
+  fs.stream(path).pipe(
+    Stream.runFold(() => ({ size: 0, complete: 0 }), (acc, chunk: Uint8Array) => {
+      const at = chunk.lastIndexOf(NEWLINE)
+      if (at >= 0) acc.complete = acc.size + at + 1
+      acc.size += chunk.byteLength
+      return acc
+    })
+  )
+
+const count = (counts: Map<string, number>, input: string) => counts.set(input, (counts.get(input) ?? 0) + 1)
+
+const readNdjson = (fs: FileSystem.FileSystem, path: string, counts: Map<string, number>): Effect.Effect<number, Exit> =>
+  fs.stream(path).pipe(
+    Stream.mapError((e) => usage(`--resume: cannot read ${path}: ${words(e)}`)),
+    Stream.pipeThroughChannel(Ndjson.decode({ ignoreEmptyLines: true })),
+    Stream.mapError((e) =>
+      e._tag === "Exit" ? e : usage(`--resume: ${path} is not an NDJSON file (was it written with another --format?)`)
+    ),
+    Stream.runFold(() => 0, (n, record: unknown) => {
+      const input = typeof record === "object" && record !== null ? (record as { input?: unknown }).input : undefined
+      if (typeof input !== "string") return -Infinity
+      count(counts, input)
+      return n + 1
+    }),
+    Effect.flatMap((n) => n < 0 ? Effect.fail(usage(`--resume: ${path} holds a record without "input" (was it written by another command?)`)) : Effect.succeed(n))
+  )
+
+const readCsv = (fs: FileSystem.FileSystem, path: string, counts: Map<string, number>): Effect.Effect<number, Exit> =>
+  fs.stream(path).pipe(
+    Stream.mapError((e) => usage(`--resume: cannot read ${path}: ${words(e)}`)),
+    Stream.pipeThroughChannel(Csv.decode({ ignoreEmptyLines: true, maxRecordSize: Infinity })),
+    Stream.mapError((e) => e._tag === "Exit" ? e : usage(`--resume: ${path} is not readable as CSV (line ${e.line}): ${e.message}`)),
+    Stream.runFold((): { index: number | undefined; n: number } => ({ index: undefined, n: 0 }), (acc, record) => {
+      const row = record as ReadonlyArray<string>
+      if (acc.index === undefined) {
+        acc.index = row.indexOf("input")
+        return acc
       }
-      end = start
-    }
-    fs.ftruncateSync(fd, 0)
-    return true
-  } finally {
-    fs.closeSync(fd)
-  }
-}
-
-async function* lines(path: string): AsyncGenerator<string> {
-  let rest = ""
-  for await (const text of fs.createReadStream(path, { encoding: "utf8" })) {
-    const parts = (rest + (text as string)).split("\n")
-    rest = parts.pop() ?? ""
-    yield* parts
-  }
-  if (rest.length > 0) yield rest
-}
-
-const readNdjson = async (path: string, counts: Map<string, number>): Promise<number> => {
-  let n = 0
-  let line = 0
-  for await (const text of lines(path)) {
-    line++
-    if (text.trim() === "") continue
-    let input: unknown
-    try {
-      input = (JSON.parse(text) as { input?: unknown }).input
-    } catch {
-      throw usage(`--resume: line ${line} of ${path} is not an NDJSON record (was it written with another --format?)`)
-    }
-    if (typeof input !== "string") throw usage(`--resume: line ${line} of ${path} has no "input"`)
-    counts.set(input, (counts.get(input) ?? 0) + 1)
-    n++
-  }
-  return n
-}
-
-const readCsv = async (path: string, counts: Map<string, number>): Promise<number> => {
-  const parser = fs.createReadStream(path, { encoding: "utf8" }).pipe(parseCsv({ bom: true, relax_column_count: true }))
-  let index: number | undefined
-  let n = 0
-  try {
-    for await (const record of parser as AsyncIterable<ReadonlyArray<string>>) {
-      if (index === undefined) {
-        index = record.indexOf("input")
-        if (index < 0) throw usage(`--resume: ${path} has no "input" column in its header (was it written with another --format?)`)
-        continue
+      const input = acc.index < 0 ? undefined : row[acc.index]
+      if (input !== undefined) {
+        count(counts, input)
+        acc.n++
       }
-      const input = record[index]
-      if (input === undefined) continue
-      counts.set(input, (counts.get(input) ?? 0) + 1)
-      n++
-    }
-  } catch (error) {
-    if (typeof error === "object" && error !== null && "_tag" in error) throw error
-    throw usage(`--resume: ${path} is not readable as CSV: ${(error as Error).message}`)
-  }
-  return n
-}
+      return acc
+    }),
+    Effect.flatMap((acc) =>
+      acc.index !== undefined && acc.index < 0
+        ? Effect.fail(usage(`--resume: ${path} has no "input" column in its header (was it written with another --format?)`))
+        : Effect.succeed(acc.n)
+    )
+  )
 
 /**
  * Read what an earlier run wrote to `path` (NDJSON or CSV) and drop its cut last line. A missing
  * or empty file means nothing was done.
  */
-export const load = (path: string, format: Format): Effect.Effect<Done, Exit> =>
+export const load = (path: string, format: Format): Effect.Effect<Done, Exit, FileSystem.FileSystem> =>
   Effect.gen(function*() {
-    if (format !== "ndjson" && format !== "csv") {
-      return yield* Effect.fail(usage(`--resume needs --format ndjson or csv (not ${format}): only those can be appended to`))
+    if (!canResume(format)) {
+      return yield* usage(`--resume needs --format ndjson or csv (not ${format}): only those can be appended to`)
     }
-    let size: number
-    try {
-      size = fs.statSync(path).size
-    } catch {
-      return nothing
-    }
-    const dropped = yield* Effect.try({
-      try: () => dropPartialLine(path, size),
-      catch: (cause) => usage(`--resume: cannot read ${path}: ${(cause as NodeJS.ErrnoException).code ?? String(cause)}`)
-    })
+    const fs = yield* FileSystem.FileSystem
+    const exists = yield* Effect.orElseSucceed(fs.exists(path), () => false)
+    if (!exists) return { records: 0, started: false, droppedPartialLine: false, take: () => false, skipped: () => 0 }
+    const failed = (e: Parameters<typeof words>[0]) => usage(`--resume: cannot read ${path}: ${words(e)}`)
+    const { size, complete } = yield* Effect.mapError(completeLength(fs, path), failed)
+    const dropped = complete < size
+    if (dropped) yield* Effect.mapError(fs.truncate(path, complete), failed)
     const counts = new Map<string, number>()
-    const records = yield* Effect.tryPromise({
-      try: () => (format === "csv" ? readCsv(path, counts) : readNdjson(path, counts)),
-      catch: (cause) =>
-        typeof cause === "object" && cause !== null && "_tag" in cause
-          ? (cause as Exit)
-          : usage(`--resume: cannot read ${path}: ${String(cause)}`)
-    })
-    const started = fs.statSync(path).size > 0
+    let skipped = 0
+    const records = complete === 0 ? 0 : yield* (format === "csv" ? readCsv(fs, path, counts) : readNdjson(fs, path, counts))
     return {
       records,
-      started,
+      started: complete > 0,
       droppedPartialLine: dropped,
       take: (input: string) => {
         const left = counts.get(input)
         if (left === undefined) return false
         if (left <= 1) counts.delete(input)
         else counts.set(input, left - 1)
+        skipped++
         return true
-      }
+      },
+      skipped: () => skipped
     }
   })

@@ -10,8 +10,8 @@ export * as Cli from "./Cli.ts"
 export * as ExitCode from "./ExitCode.ts"
 /** Output formats and writers. */
 export * as Output from "./Output.ts"
-/** Reading numbers from arguments, files, stdin and CSV. */
-export * as InputSource from "./InputSource.ts"
+/** Reading numbers from arguments, files, stdin and CSV (reusable by other commands). */
+export * as Input from "./Input.ts"
 /** Continuing an interrupted check. */
 export * as Resume from "./Resume.ts"
 /** Connection flags and the transport they describe. */

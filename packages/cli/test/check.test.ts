@@ -7,13 +7,13 @@ import { describe, expect, it } from "vitest"
 import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
-import { QUICK_START, records, wa } from "./support/inProcess.ts"
+import { QUICK_START, records, wa, waOnTestClock } from "./support/inProcess.ts"
 
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), "wa-cli-"))
 
 describe("check: one record per input, with the documented fields", () => {
   it("the vendor's sample: valid, invalid and failed rows, processing resolved by polling, exit 0", async () => {
-    const run = await wa(["check", "--mock", ...QUICK_START])
+    const run = await wa(["check", "--mock", "--no-wait", ...QUICK_START])
     expect(run.code).toBe(0)
     const rows = records(run)
     expect(rows.map((r) => [r["input"], r["status"]])).toEqual([
@@ -104,8 +104,9 @@ describe("check: one record per input, with the documented fields", () => {
 })
 
 describe("check: exit codes", () => {
-  it("4 when some contacts are still processing at the deadline; their records are written", async () => {
-    const run = await wa(["check", "--mock", "--latency", "60000", "--max-wait", "0.3", "+16315551000"])
+  it("4 when some contacts are still processing at the deadline; their records are written (on a TestClock)", async () => {
+    // A lookup that takes a minute, a deadline of 5 s: simulated time, no real wait.
+    const run = await waOnTestClock(["check", "--mock", "--no-wait", "--latency", "60000", "--max-wait", "5s", "+16315551000"])
     expect(run.code).toBe(4)
     expect(records(run)).toMatchObject([{ input: "+16315551000", status: "processing" }])
     expect(run.stderr).toMatch(/1 still processing at the deadline/)

@@ -58,8 +58,8 @@ describe("identity", () => {
     const run = await wa(["identity", "get", "--mock", "16315551000", "--format", "ndjson"])
     expect(run.code).toBe(0)
     const [identity] = records(run)
-    expect(Object.keys(identity ?? {})).toEqual(["wa_id", "hash", "created", "created_timestamp", "acknowledged"])
-    expect(identity?.["wa_id"]).toBe("16315551000")
+    expect(Object.keys(identity ?? {})).toEqual(["input", "hash", "created", "created_timestamp", "acknowledged"])
+    expect(identity?.["input"]).toBe("16315551000")
     expect(typeof identity?.["hash"]).toBe("string")
   })
 

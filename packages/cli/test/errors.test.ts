@@ -7,8 +7,8 @@ import { Redacted } from "effect"
 import { Errors } from "@wa-contacts/core"
 import * as fs from "node:fs"
 import * as path from "node:path"
-import { describe as describeError, redact, toExit } from "../src/ErrorMessage.ts"
-import { Exit, ExitCode, exitCodeOf } from "../src/ExitCode.ts"
+import { defect, describe as describeError, redact, toExit } from "../src/ErrorMessage.ts"
+import { CATEGORY, Exit, ExitCode, exitCodeOf } from "../src/ExitCode.ts"
 import { render } from "../src/Progress.ts"
 import { VERSION } from "../src/version.ts"
 
@@ -23,6 +23,22 @@ describe("exit codes", () => {
     expect(exitCodeOf(new Errors.Overloaded({ ...api, status: 503, code: 1016 }))).toBe(ExitCode.Api)
     expect(exitCodeOf(new Errors.TransportError({ reason: "ConnectionRefused", message: "refused", retryable: true, requestSent: false }))).toBe(ExitCode.Api)
     expect(exitCodeOf(new Exit({ code: ExitCode.Processing, message: "" }))).toBe(4)
+  })
+
+  it("every tagged error core exports has an exit code and a message of its own (the type check enforces it; this shows it)", () => {
+    // Each error class is exported under its tag's name.
+    const tags = Object.entries(Errors)
+      .filter(([, v]) => typeof v === "function" && (v as { prototype?: unknown }).prototype instanceof Error)
+      .map(([name]) => name)
+    expect(tags.length).toBeGreaterThan(10)
+    for (const tag of tags) expect(CATEGORY, tag).toHaveProperty(tag)
+  })
+
+  it("a defect has its own exit code (70), not the usage code", () => {
+    const exit = defect(new TypeError("x is undefined"))
+    expect(exit.code).toBe(ExitCode.Internal)
+    expect(exit.code).not.toBe(ExitCode.Usage)
+    expect(exit.message).toContain("internal error")
   })
 
   it("messages say what happened and what to do", () => {
@@ -44,7 +60,7 @@ describe("secrets", () => {
 describe("progress", () => {
   it("shows the share of the input read, the counts per status and the rate", () => {
     const line = render({ done: 1500, byStatus: { valid: 1000, invalid: 400, failed: 100, processing: 0 }, fraction: 0.5 }, 1000)
-    expect(line).toBe("[############............] 50% 1,500 checked (1000 valid, 400 invalid, 100 failed, 0 processing) · 1,500/s")
+    expect(line).toBe("[############............] 50% 1,500 checked (1,000 valid, 400 invalid, 100 failed, 0 processing) · 1,500/s")
   })
 })
 

@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest"
 import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
-import { lineProblem } from "../src/InputSource.ts"
+import { lineProblem } from "../src/Input.ts"
 import { records, wa } from "./support/inProcess.ts"
 
 const write = (name: string, content: string | Buffer): string => {

@@ -1,9 +1,10 @@
 /**
  * Output formats: a table for people (aligned, colour only on a terminal), and JSON, NDJSON and CSV
- * for programs, written as records arrive; the format chosen when none is asked for.
+ * for programs (effect's encoders), written as records arrive; the format chosen when none is
+ * asked for; a JSON array closed after a failure.
  */
 import { describe, expect, it } from "vitest"
-import { Effect } from "effect"
+import { Effect, Stream } from "effect"
 import * as Output from "../src/Output.ts"
 import { Tty } from "../src/Tty.ts"
 
@@ -15,14 +16,25 @@ const columns: ReadonlyArray<Output.Column> = [
 ]
 
 /** Write `batches` in `format` and return every text the target received. */
-const written = (format: Output.Format, batches: ReadonlyArray<ReadonlyArray<Output.Row>>, options: { terminal?: boolean; append?: boolean } = {}) =>
+const written = (
+  format: Output.Format,
+  batches: ReadonlyArray<ReadonlyArray<Output.Row>>,
+  options: { terminal?: boolean; append?: boolean; failAfter?: boolean } = {}
+) =>
   Effect.runPromise(Effect.gen(function*() {
     const texts: Array<string> = []
-    const target: Output.Target = { write: (t) => Effect.sync(() => void texts.push(t)), close: Effect.void, isTerminal: options.terminal === true }
-    const writer = yield* Output.writer(format, columns, target, { append: options.append })
-    for (const batch of batches) yield* writer.write(batch)
-    yield* writer.end
-    yield* writer.end
+    const target: Output.Target = {
+      label: "test",
+      isFile: false,
+      write: (t) => Effect.sync(() => void texts.push(t)),
+      written: () => texts.length > 0,
+      isTerminal: options.terminal === true
+    }
+    const rows = Stream.fromIterable(batches).pipe(
+      Stream.flattenIterable,
+      Stream.concat(options.failAfter === true ? Stream.fail("boom") : Stream.empty)
+    )
+    yield* Effect.ignore(Output.write(target, format, columns, rows, { append: options.append }))
     return texts
   }).pipe(Effect.provideService(Tty, { stdout: false, stderr: false, color: true, columns: 80 })))
 
@@ -40,19 +52,20 @@ describe("formats", () => {
     ])
   })
 
-  it("json: a streamed array; every write is whole lines, and the end closes it (once)", async () => {
+  it("json: a streamed array, closed once at the end, and closed after a failure that follows a record", async () => {
     const texts = await written("json", [[rows[0]!], [rows[1]!]])
-    for (const t of texts) expect(t.endsWith("\n")).toBe(true)
     expect(JSON.parse(texts.join(""))).toHaveLength(2)
-    expect(texts.join("").split("\n").filter((l) => l === "]")).toHaveLength(1)
-    expect(await written("json", [])).toEqual(["[]\n"])
+    expect(texts.join("").endsWith("]\n")).toBe(true)
+    expect(JSON.parse((await written("json", [])).join(""))).toEqual([])
+    expect(JSON.parse((await written("json", [[rows[0]!]], { failAfter: true })).join(""))).toHaveLength(1)
+    // Nothing written before the failure: nothing to close (an --output file is never created).
+    expect(await written("json", [], { failAfter: true })).toEqual([])
   })
 
   it("csv: RFC 4180 quoting, lists joined with ;, null empty; no header when appending", async () => {
     const text = (await written("csv", [rows])).join("")
     expect(text).toBe("input,status,warnings,hidden\n+1 631,valid,,1\n\"a,\"\"b\"\"\",failed,NO_PLUS;TOO_SHORT,\n")
     expect((await written("csv", [rows], { append: true })).join("")).not.toContain("input,status")
-    expect(Output.csvField(" padded")).toBe("\" padded\"")
   })
 
   it("table: aligned columns, hidden columns left out, lists joined, empty as -; colour only on a terminal", async () => {
@@ -75,5 +88,7 @@ describe("formats", () => {
     expect(Output.chooseFormat(undefined, "x.txt", true)).toBe("ndjson")
     expect(Output.chooseFormat(undefined, undefined, true)).toBe("table")
     expect(Output.chooseFormat(undefined, undefined, false)).toBe("ndjson")
+    expect(Output.chooseFormat(undefined, "-", true)).toBe("table")
+    expect(Output.isStdout("-")).toBe(true)
   })
 })

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
-import { completeLines, ensureBuilt, runCli, spawnCli, startServer, type TestServer } from "./support/reliability.ts"
+import { completeLines, ensureBuilt, spawnCli, startServer, type TestServer, waBin } from "./support/reliability.ts"
 
 const FULL = process.env["WA_FULL"] === "1"
 const N = FULL ? 100_000 : 20_000
@@ -44,12 +44,12 @@ describe(`crash and resume: kill -9 mid-run, then --resume (${N} numbers)`, () =
     first.child.kill("SIGKILL")
     const killed = await first.done
     const writtenAtKill = completeLines(output)
-    const receivedAtKill = server.counts.contacts
-    const requestsAtKill = server.counts.requests
+    const receivedAtKill = server.counts().contacts
+    const requestsAtKill = server.counts().requests
     expect(killed.signal).toBe("SIGKILL")
     expect(writtenAtKill).toBeLessThan(N)
 
-    const second = await runCli(["check", ...common, "--resume", "--rate", "0"])
+    const second = await waBin(["check", ...common, "--resume", "--rate", "0"])
     expect(second.code, second.stderr).toBe(0)
 
     const records = fs.readFileSync(output, "utf8").split("\n").filter((l) => l.trim() !== "").map((l) => JSON.parse(l) as { input: string; status: string })
@@ -57,7 +57,7 @@ describe(`crash and resume: kill -9 mid-run, then --resume (${N} numbers)`, () =
     for (const r of records) byInput.set(r.input, (byInput.get(r.input) ?? 0) + 1)
     const missing = inputs.filter((i) => !byInput.has(i)).length
     const duplicated = [...byInput.values()].filter((n) => n > 1).length
-    const resent = [...server.counts.perNumber.values()].reduce((n, c) => n + c - 1, 0)
+    const resent = server.counts().receivedAgain
     const inFlightAtKill = receivedAtKill - writtenAtKill
     const figures = {
       inputs: N,
@@ -70,8 +70,8 @@ describe(`crash and resume: kill -9 mid-run, then --resume (${N} numbers)`, () =
       missing,
       duplicated,
       notValid: records.filter((r) => r.status !== "valid").length,
-      serverRequests: server.counts.requests,
-      numbersReceived: server.counts.contacts,
+      serverRequests: server.counts().requests,
+      numbersReceived: server.counts().contacts,
       numbersSentTwice: resent
     }
     console.log(`[reliability] crash/resume ${JSON.stringify(figures)}`)
@@ -81,7 +81,7 @@ describe(`crash and resume: kill -9 mid-run, then --resume (${N} numbers)`, () =
     expect(duplicated).toBe(0)
     expect(records.map((r) => r.input)).toEqual(inputs)
     expect(figures.notValid).toBe(0)
-    expect(server.counts.perNumber.size).toBe(N)
+    expect(server.counts().distinct).toBe(N)
     // Sent twice: only what the server had received but the killed run had not yet written.
     expect(resent).toBeLessThanOrEqual(inFlightAtKill)
     fs.rmSync(dir, { recursive: true, force: true })

@@ -1,19 +1,20 @@
 /**
- * Reliability (issue #8), property tests of the CLI's reader (`InputSource`): arbitrary bytes, in
+ * Reliability (issue #8), property tests of the CLI's reader (`Input`, on effect's `FileSystem` and `Stdio`): arbitrary bytes, in
  * a file or on stdin cut into arbitrary chunks, give records or a clear error (an `Exit` with a
  * message), never a crash; lines keep their numbers; a line that is not valid UTF-8 or holds a
  * control character becomes an item with a problem naming its line; how stdin is chunked changes
  * nothing.
  */
 import { describe, expect, it } from "vitest"
+import * as NodeServices from "@effect/platform-node/NodeServices"
 import { Cause, Effect, Exit, Stream } from "effect"
 import fc from "fast-check"
 import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
-import { Readable } from "node:stream"
 import { Exit as CliExit } from "../src/ExitCode.ts"
-import { type InputItem, open } from "../src/InputSource.ts"
+import { type InputItem, type InputOptions, open } from "../src/Input.ts"
+import { testStdio } from "./support/inProcess.ts"
 
 const RUNS = process.env["WA_FULL"] === "1" ? 1_000 : 150
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "wa-input-prop-"))
@@ -25,12 +26,12 @@ interface Read {
 }
 
 /** Open and read everything; a defect or an unexpected error fails the property. */
-const read = async (options: Parameters<typeof open>[0]): Promise<Read | CliExit> => {
-  const exit = await Effect.runPromiseExit(Effect.gen(function*() {
+const read = async (options: InputOptions, stdin: ReadonlyArray<Uint8Array> = []): Promise<Read | CliExit> => {
+  const exit = await Effect.runPromiseExit(Effect.scoped(Effect.gen(function*() {
     const input = yield* open(options)
     const items = yield* Stream.runCollect(input.items)
     return { items: [...items], failure: input.failure() }
-  }))
+  })).pipe(Effect.provide(testStdio([], stdin)), Effect.provide(NodeServices.layer)))
   if (Exit.isSuccess(exit)) return exit.value
   expect(Cause.hasDies(exit.cause), Cause.pretty(exit.cause)).toBe(false)
   const error = Cause.squash(exit.cause)
@@ -45,7 +46,7 @@ const fromFile = (bytes: Uint8Array, column?: string) => {
 }
 
 const fromStdin = (chunks: ReadonlyArray<Uint8Array>, column?: string) =>
-  read({ numbers: [], file: "-", column, stdin: () => Readable.from(chunks.map((c) => Buffer.from(c))) })
+  read({ numbers: [], file: "-", column }, chunks)
 
 /** Cut `bytes` at the given points. */
 const cut = (bytes: Uint8Array, points: ReadonlyArray<number>): Array<Uint8Array> => {
@@ -81,7 +82,8 @@ describe("the line and CSV reader survives arbitrary bytes (fast-check)", () => 
         expect(r.message.length).toBeGreaterThan(0)
         return
       }
-      const lines = Buffer.from(b).toString("utf8").split("\n").length
+      // Lines end at \n, \r\n or a lone \r (as Stream.splitLines reads them).
+      const lines = Buffer.from(b).toString("utf8").split(/\r\n|\r|\n/).length
       let last = 0
       for (const item of r.items) {
         tally.items++

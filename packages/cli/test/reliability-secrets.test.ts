@@ -5,11 +5,11 @@
  * server faults, debug logging): no stdout, stderr or output file holds either secret.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { execFileSync } from "node:child_process"
 import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
-import { ensureBuilt, runCli, startServer, type ChildRun, type TestServer } from "./support/reliability.ts"
+import { type ChildRun, ensureBuilt, startServer, type TestServer, waBin } from "./support/reliability.ts"
+import { makeSelfSigned } from "../../../testing/certificate.ts"
 
 const TOKEN = "TOKEN-s3cr3t-XYZ"
 const PASSWORD = "P@ss-s3cr3t-XYZ"
@@ -21,16 +21,15 @@ let tls: TestServer
 let faulty: TestServer
 let dir: string
 let certFile: string
+let removeCertificate: (() => void) | undefined
 
 beforeAll(async () => {
   ensureBuilt()
   dir = fs.mkdtempSync(path.join(os.tmpdir(), "wa-secrets-"))
-  const keyFile = path.join(dir, "k.pem")
-  certFile = path.join(dir, "c.pem")
-  execFileSync("openssl", [
-    "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", keyFile, "-out", certFile, "-days", "1",
-    "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"
-  ], { stdio: "ignore" })
+  const certificate = makeSelfSigned()
+  removeCertificate = certificate.remove
+  const keyFile = certificate.keyFile
+  certFile = certificate.certFile
   const accounts = [{ username: "ops", password: PASSWORD }]
   plain = await startServer({ lookupLatencyMs: 0, tokens: [TOKEN], accounts, rateLimit: false })
   faulty = await startServer({ lookupLatencyMs: 0, tokens: [TOKEN], accounts, rateLimit: false })
@@ -44,6 +43,7 @@ afterAll(async () => {
   await tls?.close()
   await faulty?.close()
   if (dir !== undefined) fs.rmSync(dir, { recursive: true, force: true })
+  removeCertificate?.()
 })
 
 const faults = (url: string, body: unknown) =>
@@ -122,7 +122,7 @@ describe("secrets never appear in output, errors, logs or files", () => {
         const argv = command[0] === "translate" ? [...command] : [...command, ...c.args(url), ...withOutput]
         const env = command[0] === "translate" ? { WA_TOKEN: TOKEN, WA_PASSWORD: PASSWORD, WA_BASE_URL: url } : c.env?.(url)
         const t0 = Date.now()
-        const run = await runCli(argv, env)
+        const run = await waBin(argv, { env })
         durations.push([Date.now() - t0, `${c.name}: ${command.join(" ")} → ${run.code} ${run.stderr.split("\n").slice(-2).join(" ").slice(0, 160)}`])
         ;(codes[c.name] ??= [])[commands.indexOf(command)] = run.code
         checkRun(`${c.name}: wa-contacts ${argv.join(" ")}`, run, output)
@@ -131,7 +131,7 @@ describe("secrets never appear in output, errors, logs or files", () => {
     const started = Date.now()
     await Promise.all(Array.from({ length: CONCURRENCY }, worker))
     for (const e of extra) {
-      const run = await runCli(e.argv)
+      const run = await waBin(e.argv)
       expect(run.code).not.toBe(0)
       checkRun(e.name, run, undefined)
     }

@@ -7,6 +7,7 @@ import { describe, expect, it } from "vitest"
 import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
+import * as NodeServices from "@effect/platform-node/NodeServices"
 import { Effect } from "effect"
 import * as Resume from "../src/Resume.ts"
 import { wa } from "./support/inProcess.ts"
@@ -77,13 +78,13 @@ describe("resume", () => {
     fs.writeFileSync(out, "input,status\n+16315551000,valid\n")
     const run = await wa(["check", "--mock", "--resume", "--output", out, "+16315551000"])
     expect(run.code).toBe(1)
-    expect(run.stderr).toContain("line 1")
+    expect(run.stderr).toContain("is not an NDJSON file")
   })
 
   it("Resume.load counts down each input", async () => {
     const out = path.join(dir(), "o.ndjson")
     fs.writeFileSync(out, `${JSON.stringify({ input: "a" })}\n${JSON.stringify({ input: "a" })}\n`)
-    const done = await Effect.runPromise(Resume.load(out, "ndjson"))
+    const done = await Effect.runPromise(Resume.load(out, "ndjson").pipe(Effect.provide(NodeServices.layer)))
     expect(done.records).toBe(2)
     expect([done.take("a"), done.take("a"), done.take("a"), done.take("b")]).toEqual([true, true, false, false])
   })

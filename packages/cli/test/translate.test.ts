@@ -13,7 +13,7 @@ describe("translate", () => {
     expect(mistranslated).toMatchObject({ input: "1-631-555-1002", translated: "+9116315551002", valid: false })
     expect(mistranslated?.["warnings"]).toEqual(expect.arrayContaining(["NO_PLUS", "LIKELY_MISTRANSLATED"]))
     expect(fine).toMatchObject({ input: "+16315551002", translated: "+16315551002", valid: true, warnings: [] })
-    expect(Object.keys(fine ?? {})).toEqual(["input", "translated", "valid", "warnings", "messages"])
+    expect(Object.keys(fine ?? {})).toEqual(["input", "translated", "valid", "warnings", "messages", "line"])
   })
 
   it("flags a number given twice", async () => {

@@ -29,6 +29,8 @@ export interface CallOptions extends DecodeOptions {
   /** Wraps each attempt, e.g. a semaphore's permit so that requests in flight stay bounded. */
   readonly aroundAttempt?: (<A, E, R>(attempt: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>) | undefined
   readonly observer?: CallObserver | undefined
+  /** Failures the caller handles itself (they fail the call instead of being retried). */
+  readonly notRetried?: ((error: ContactsError) => boolean) | undefined
 }
 
 /** Send `request`, decode its response with `schema`, retrying transient failures. */
@@ -54,7 +56,7 @@ export const call = <A, I>(
     // permit would be spent late, and requests let go together would burst past the bucket.
     const bounded = options.aroundAttempt === undefined ? paced : options.aroundAttempt(paced)
     return yield* bounded.pipe(
-      Effect.retry(retrySchedule(options.idempotency, config.retry, options.observer?.onRetry)),
+      Effect.retry(retrySchedule(options.idempotency, config.retry, options.observer?.onRetry, options.notRetried)),
       // After the retries: the error a caller sees names the call that got it.
       Effect.mapError(withCall(`${request.method} ${request.path}`))
     )

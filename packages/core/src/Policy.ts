@@ -16,6 +16,8 @@ export interface RetryOptions {
   readonly baseDelay?: Duration.Input
   /** The longest back-off delay (default 10 s). A `Retry-After` longer than this still wins. */
   readonly maxDelay?: Duration.Input
+  /** Told about each retry as it is scheduled, with the delay before it (e.g. to show it to a person). */
+  readonly onRetry?: ((error: ContactsError, delayMillis: number) => Effect.Effect<void>) | undefined
 }
 
 /** Whether a call may be sent again after a response was possibly received. */
@@ -65,19 +67,22 @@ const capped = (millis: number, cap: number): number => Math.min(Math.round(mill
 export const retrySchedule = (
   idempotency: Idempotency,
   options: RetryOptions = {},
-  onRetry?: (error: ContactsError, delayMillis: number) => Effect.Effect<void>
+  onRetry?: (error: ContactsError, delayMillis: number) => Effect.Effect<void>,
+  /** Transient failures the caller handles itself: not retried here. */
+  except?: (error: ContactsError) => boolean
 ) => {
   const maxDelay = Math.round(Duration.toMillis(Duration.fromInputUnsafe(options.maxDelay ?? "10 seconds")))
   return Schedule.exponential(options.baseDelay ?? "250 millis").pipe(
     Schedule.jittered,
     Schedule.setInputType<ContactsError>(),
-    Schedule.while(({ input }) => isTransient(input, idempotency)),
+    Schedule.while(({ input }) => isTransient(input, idempotency) && except?.(input) !== true),
     Schedule.upTo({ times: options.times ?? 5 }),
     // Last, so that it runs only for retries that happen (a halted schedule never reaches it).
     Schedule.modifyDelay(({ duration, input }) => {
       const delay = Math.max(capped(Duration.toMillis(duration), maxDelay), Math.ceil(serverDelay(input) ?? 0))
       const delayed = Effect.succeed(Duration.millis(delay))
-      return onRetry === undefined ? delayed : Effect.andThen(onRetry(input, delay), delayed)
+      const told = options.onRetry === undefined ? delayed : Effect.andThen(options.onRetry(input, delay), delayed)
+      return onRetry === undefined ? told : Effect.andThen(onRetry(input, delay), told)
     })
   )
 }

@@ -159,6 +159,28 @@ describe("the no_wait recipe as a Schedule (Policy.pollSchedule)", () => {
     }))
 })
 
+describe("a wait the transport gave up on", () => {
+  it.effect("is not sent again as a wait: the same numbers go once with no_wait, then the recipe polls", () =>
+    Effect.gen(function*() {
+      const seen = new Map<string, number>()
+      const scripted = fromFunction((request) => {
+        const body = request.body as { blocking: string }
+        if (body.blocking === "wait") return new Transport.TransportError({ reason: "Timeout", message: "timed out", retryable: true, requestSent: true })
+        return checkAnswer(request, (input) => {
+          const n = (seen.get(input) ?? 0) + 1
+          seen.set(input, n)
+          return n === 1 ? { status: "processing" } : { status: "valid", wa_id: digits(input) }
+        }, { version: "2.41.3" })
+      })
+      const stats = new Check.CheckStats()
+      const results = yield* collect(scripted, Check.checkStream(numbers(3), { stats }))
+      expect(results.map((r) => r._tag)).toEqual(["WhatsAppUser", "WhatsAppUser", "WhatsAppUser"])
+      expect(stats.retriedErrors).toEqual({ TransportError: 1 })
+      const bodies = scripted.checkBodies().map((b) => [(b as { blocking?: string }).blocking, b.contacts.length])
+      expect(bodies).toEqual([["wait", 3], ["no_wait", 3], ["no_wait", 3]])
+    }))
+})
+
 describe("re-sends within a budget", () => {
   it.effect("beforeResend decides how many processing numbers are re-sent; the rest are reported processing", () =>
     Effect.gen(function*() {

@@ -54,9 +54,11 @@ export const journalFilter = (state: State, query: Readonly<Record<string, strin
       if (since !== undefined && Number.isNaN(since)) {
         return Result.fail(controlFailure(400, "\"since\" must be ms since the epoch or an ISO date"))
       }
+      const after = q.after === undefined ? undefined : Number(q.after)
+      if (after !== undefined && !Number.isSafeInteger(after)) return Result.fail(controlFailure(400, "\"after\" must be a journal id"))
       const number = q.number === undefined ? undefined : state.translate(q.number)
       if (q.number !== undefined && number === undefined) return Result.fail(controlFailure(400, `not a possible number: ${q.number}`))
-      return Result.succeed({ method: q.method, path: q.path, status: q.status, number, since, order: q.order, limit })
+      return Result.succeed({ method: q.method, path: q.path, status: q.status, number, since, after, order: q.order, limit })
     }
   )
 
@@ -76,40 +78,40 @@ export const controlRoute = (context: ControlContext, request: SimulatorRequest,
       const raw = decodeURIComponentSafe(segments[1]!)
       const receptions = state.receptions(raw)
       if (receptions === undefined) return Result.fail(controlFailure(400, `not a possible number: ${raw}`))
-      return Result.succeed(encode(C.ReceptionsJson, { number: receptions.number, received: receptions.received, resentWhileProcessing: receptions.whileProcessing }))
+      return Result.succeed(encode(C.ReceptionsJson, { number: receptions.number, received: receptions.received, resentAfterProcessing: receptions.resentAfterProcessing }))
     })
   }
   switch (name) {
     case "users":
       return answer("POST", () => Result.flatMap(decodeBody(C.UsersFile, request.body), (file) =>
-        Result.map(state.addUsers(C.usersOf(file)), (added) => ({ added }))))
+        Result.map(state.addUsers(C.usersOf(file)), (added) => ({ added }) satisfies typeof C.AddedAnswer.Encoded)))
     case "inbound":
       return answer("POST", () => Result.flatMap(decodeBody(C.InboundBody, request.body), (body) =>
-        Result.map(state.recordInbound(body.from, now, body.message_id), (id) => ({ message_id: id }))))
+        Result.map(state.recordInbound(body.from, now, body.message_id), (id) => ({ message_id: id }) satisfies typeof C.InboundAnswer.Encoded)))
     case "identity-change":
       return answer("POST", () => Result.flatMap(decodeBody(C.IdentityChangeBody, request.body), (body) =>
-        Result.map(state.changeIdentity(body.wa_id, now), (hash) => ({ hash }))))
+        Result.map(state.changeIdentity(body.wa_id, now), (hash) => ({ hash }) satisfies typeof C.IdentityAnswer.Encoded)))
     case "faults":
       return answer("POST", () => Result.map(decodeBody(Faults.FaultsPatchJson, request.body), (patch) =>
-        ({ faults: Faults.toJson(state.setFaults(Faults.fromJson(patch), now)) })))
+        ({ faults: Faults.toJson(state.setFaults(Faults.fromJson(patch), now)) }) satisfies typeof Faults.FaultsAnswer.Encoded))
     case "clock":
       return answer("POST", () => Result.map(decodeBody(C.ClockBody, request.body), (body) => {
         const advance = Math.round(body.advance_seconds * 1000)
         context.advance(advance)
-        return { now: now + advance }
+        return { now: now + advance } satisfies typeof C.ClockAnswer.Encoded
       }))
     case "version":
       return answer("POST", () => Result.flatMap(decodeBody(C.VersionBody, request.body), (body) =>
-        Result.map(state.scheduleVersion(body.version, body.after_checks ?? 0), (version) => ({ version }))))
+        Result.map(state.scheduleVersion(body.version, body.after_checks ?? 0), (version) => ({ version }) satisfies typeof C.VersionAnswer.Encoded)))
     case "scenario":
       return answer("POST", () => Result.flatMap(decodeBody(C.ScenarioBody, request.body), (body) =>
-        Result.map(applyScenario(state, body.name, now), (description) => ({ scenario: body.name, description }))))
+        Result.map(applyScenario(state, body.name, now), (description) => ({ scenario: body.name, description }) satisfies typeof C.ScenarioAnswer.Encoded)))
     case "scenarios":
-      return answer("GET", () => Result.succeed({ scenarios: Object.entries(scenarios).map(([name, description]) => ({ name, description })) }))
+      return answer("GET", () => Result.succeed({ scenarios: Object.entries(scenarios).map(([name, description]) => ({ name, description })) } satisfies typeof C.ScenarioList.Encoded))
     case "reset":
       return answer("POST", () => {
         context.reset()
-        return Result.succeed({ reset: true })
+        return Result.succeed({ reset: true } satisfies typeof C.ResetAnswer.Encoded)
       })
     case "state":
       return answer("GET", () => Result.succeed(encode(C.StatsJson, state.stats(now))))
@@ -120,7 +122,7 @@ export const controlRoute = (context: ControlContext, request: SimulatorRequest,
       }))
     case "requests/count":
       return answer("GET", () => Result.map(journalFilter(state, request.query), (filter) =>
-        ({ count: state.journal.count(filter), dropped: state.journal.dropped })))
+        ({ count: state.journal.count(filter), dropped: state.journal.dropped }) satisfies typeof C.CountAnswer.Encoded))
     case "openapi.json":
       return answer("GET", () => Result.succeed(context.openapi()))
     default:

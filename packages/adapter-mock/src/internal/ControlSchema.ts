@@ -58,8 +58,11 @@ export const Stats = Schema.Struct({
   inboundMessages: NonNegativeInt,
   contactsChecked: NonNegativeInt,
   lookupsStarted: NonNegativeInt,
+  numbersChecked: NonNegativeInt,
+  numbersReceivedAgain: NonNegativeInt,
   requestsByRoute: Schema.Record(Schema.String, NonNegativeInt),
   responsesByStatus: Schema.Record(Schema.String, NonNegativeInt),
+  inFlight: NonNegativeInt,
   now: Schema.Finite
 })
 /** The wire form of {@link Stats}: `cached_results`, `requests` (per route), `responses` (per status)… */
@@ -68,8 +71,11 @@ export const StatsJson = Stats.pipe(Schema.encodeKeys({
   inboundMessages: "inbound_messages",
   contactsChecked: "contacts_checked",
   lookupsStarted: "lookups_started",
+  numbersChecked: "numbers_checked",
+  numbersReceivedAgain: "numbers_received_again",
   requestsByRoute: "requests",
-  responsesByStatus: "responses"
+  responsesByStatus: "responses",
+  inFlight: "in_flight"
 }))
 
 /** One request the API received (the control surface is not journaled). No header is kept. */
@@ -83,15 +89,18 @@ export const JournalEntry = Schema.Struct({
   query: Schema.Record(Schema.String, Schema.String),
   /** The JSON body (a login's `new_password` replaced), the text of a body that is not JSON, or null. */
   body: Schema.Unknown,
-  /** The HTTP status, or `"dropped"` when the connection was dropped without an answer. */
-  status: Schema.Union([Schema.Int, Schema.Literal("dropped")]),
+  /**
+   * The HTTP status; `"dropped"` when a fault dropped the connection without an answer;
+   * `"abandoned"` when the client went away before the answer (a timeout during a slow answer).
+   */
+  status: Schema.Union([Schema.Int, Schema.Literals(["dropped", "abandoned"])]),
   /** The vendor code of an error answer, else null. */
   errorCode: Schema.NullOr(Schema.Int),
-  /** The numbers the request was about, as the server translated them (check inputs, `{phone}`). */
+  /** The numbers the request named, as the server translates them (check inputs, `{phone}`), also when it was refused. */
   numbers: Schema.Array(Schema.String),
   /** The numbers whose lookups this request started. */
   lookupsStarted: Schema.Array(Schema.String),
-  /** The numbers received while their lookup was still running: `no_wait` re-sends. */
+  /** The numbers received again after the server answered `processing` for them: `no_wait` re-sends. */
   resent: Schema.Array(Schema.String),
   /** The fault that answered or delayed the request (`dropped`, `overloaded`, `malformed`, `slow`), else null. */
   fault: Schema.NullOr(Schema.Literals(["dropped", "overloaded", "malformed", "slow"])),
@@ -125,11 +134,11 @@ export const Receptions = Schema.Struct({
   number: Schema.String,
   /** Check requests that carried it (re-sends included). */
   received: NonNegativeInt,
-  /** Of those, the ones that arrived while its lookup was still running: a `no_wait` client re-sending a `processing` number. */
-  resentWhileProcessing: NonNegativeInt
+  /** Of those, the ones after the server had answered `processing` for it: a `no_wait` client re-sending it. */
+  resentAfterProcessing: NonNegativeInt
 })
 export type Receptions = typeof Receptions.Type
-export const ReceptionsJson = Receptions.pipe(Schema.encodeKeys({ resentWhileProcessing: "resent_while_processing" }))
+export const ReceptionsJson = Receptions.pipe(Schema.encodeKeys({ resentAfterProcessing: "resent_after_processing" }))
 
 /** The error answer of a control call: the vendor envelope's `errors` with 1006 or 1009. */
 export const ControlErrorJson = Schema.Struct({
@@ -147,6 +156,8 @@ export const JournalQuery = Schema.Struct({
   number: Schema.optionalKey(Schema.String),
   /** Only entries that arrived at or after this time: ms since the epoch or an ISO date. */
   since: Schema.optionalKey(Schema.String),
+  /** Only entries with a greater id (a live view polls with the last id it has). */
+  after: Schema.optionalKey(Schema.String),
   order: Schema.optionalKey(Schema.Literals(["newest", "oldest"])),
   limit: Schema.optionalKey(Schema.String)
 })

@@ -6,6 +6,7 @@
  * @internal
  */
 import { Protocol, Transport } from "@wa-contacts/core"
+import type { Schema } from "effect"
 
 /** A request body as it arrived: none, JSON, text that is not JSON, or too large to read. */
 export type RequestBody =
@@ -59,6 +60,16 @@ export const apiError = (status: number, code: ErrorCode, details: string, heade
 export const meta = (version: string) => ({ api_status: "stable", version })
 
 const jsonHeaders = { "content-type": "application/json" }
+
+/**
+ * A JSON reply with `meta` added to `body`, where `body` must have the shape `schema` documents
+ * (`ApiSchema.ts`): the OpenAPI document and the answers cannot drift apart without a type error.
+ */
+export const answer = <S extends Schema.Top & { readonly Encoded: { readonly meta: unknown } }>(
+  _schema: S,
+  version: string,
+  body: Omit<S["Encoded"], "meta">
+): SimulatorResponse => ok(version, body as Record<string, unknown>)
 
 /** A JSON reply with `meta` added to `body`. */
 export const ok = (version: string, body: Record<string, unknown> = {}, status = 200): SimulatorResponse => ({

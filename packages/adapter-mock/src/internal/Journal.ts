@@ -17,6 +17,8 @@ export interface JournalFilter {
   readonly number?: string | undefined
   /** Simulator time, ms since the epoch: entries that arrived at or after it. */
   readonly since?: number | undefined
+  /** Only entries with a greater id: what a live view has not seen yet. */
+  readonly after?: number | undefined
   readonly order?: "newest" | "oldest" | undefined
   readonly limit?: number | undefined
 }
@@ -30,6 +32,7 @@ const matches = (entry: JournalEntry, filter: JournalFilter): boolean => {
   if (filter.status !== undefined && String(entry.status) !== filter.status) return false
   if (filter.number !== undefined && !entry.numbers.includes(filter.number)) return false
   if (filter.since !== undefined && entry.at < filter.since) return false
+  if (filter.after !== undefined && entry.id <= filter.after) return false
   return true
 }
 

@@ -66,12 +66,6 @@ export class LookupCache {
     }
   }
 
-  /** Whether a lookup of `number` is still running at `now`. */
-  isRunning(number: string, now: number): boolean {
-    const entry = this.#entries.get(number)
-    return entry !== undefined && now < entry.readyAt
-  }
-
   /** Finished results that are still in the cache window. */
   cachedCount(now: number): number {
     let n = 0

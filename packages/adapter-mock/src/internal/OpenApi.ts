@@ -151,6 +151,7 @@ const journalParams = [
   queryParam("status", "An HTTP status, or dropped"),
   queryParam("number", "A phone number the request concerned (translated as the server does)"),
   queryParam("since", "Ms since the epoch, or an ISO date"),
+  queryParam("after", "Only entries with a greater id (poll with the last id seen)", { type: "integer" }),
   queryParam("order", "newest (default) or oldest", { type: "string", enum: ["newest", "oldest"] }),
   queryParam("limit", "At most this many entries", { type: "integer", minimum: 0 })
 ]

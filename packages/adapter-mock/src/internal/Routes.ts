@@ -9,7 +9,8 @@ import { formatExpiry } from "./Auth.ts"
 import { render } from "./Lookups.ts"
 import * as Requests from "./RequestFields.ts"
 import type { State } from "./State.ts"
-import { type ApiError, apiError, Code, failure, ok, type SimulatorRequest, type SimulatorResponse, vendorDetails } from "./Envelope.ts"
+import * as Api from "./ApiSchema.ts"
+import { answer, type ApiError, apiError, Code, failure, type SimulatorRequest, type SimulatorResponse, vendorDetails } from "./Envelope.ts"
 
 /** What a route answers: a response now, or one once the simulator's time reaches `until`. */
 export type Step =
@@ -51,7 +52,7 @@ const login: Handler = (store, request, _params, now) => {
   if (!newPassword.ok) return fail(store, newPassword.error)
   const result = store.accounts.login(request.headers["authorization"], newPassword.value, now)
   if (result._tag === "LoggedIn") {
-    return ok(store.version, { users: [{ token: result.token, expires_after: formatExpiry(result.expiresAt) }] })
+    return answer(Api.LoginAnswer, store.version, { users: [{ token: result.token, expires_after: formatExpiry(result.expiresAt) }] })
   }
   switch (result.reason) {
     case "AccessDenied":
@@ -65,7 +66,22 @@ const login: Handler = (store, request, _params, now) => {
 
 const logout: Handler = (store, request, _params, now) => {
   store.accounts.logout(request.headers["authorization"], now)
-  return ok(store.version)
+  return answer(Api.OkAnswer, store.version, {})
+}
+
+/**
+ * The numbers a check request names, as the server translates them (for the journal, also when a
+ * fault or the rate limit answered before the route); none for an unreadable body.
+ */
+export const checkNumbers = (store: State, request: SimulatorRequest): ReadonlyArray<string> => {
+  const body = Requests.checkBody(request.body)
+  if (!body.ok) return []
+  const numbers: Array<string> = []
+  for (const input of body.value.contacts) {
+    const number = store.translate(input)
+    if (number !== undefined) numbers.push(number)
+  }
+  return numbers
 }
 
 const check: Handler = (store, request, _params, now, trace) => {
@@ -74,7 +90,7 @@ const check: Handler = (store, request, _params, now, trace) => {
   // Inputs that are not possible numbers fail at once: no lookup, nothing cached.
   const inputs = body.value.contacts.map((input) => ({ input, number: store.translate(input) }))
   for (const { number } of inputs) if (number !== undefined) trace.numbers.push(number)
-  trace.resent.push(...store.receiveCheck(inputs.length, trace.numbers, now))
+  trace.resent.push(...store.receiveCheck(inputs.length, trace.numbers))
   const entries = inputs.map(({ input, number }) => {
     const lookup = number === undefined ? undefined : store.lookups.lookup(number, now, {
       forceCheck: body.value.forceCheck,
@@ -86,16 +102,18 @@ const check: Handler = (store, request, _params, now, trace) => {
     })
     return { input, lookup }
   })
-  const answer = (at: number): SimulatorResponse => {
+  const answerAt = (at: number): SimulatorResponse => {
     const contacts = entries.map(({ input, lookup }) => {
-      if (lookup === undefined) return { input, status: "failed" }
+      if (lookup === undefined) return { input, status: "failed" as const }
       if (at >= lookup.readyAt) store.lookups.forgetFailed(lookup)
-      return render(input, lookup, at, store.legacy)
+      const entry = render(input, lookup, at, store.legacy)
+      store.answered(lookup.number, entry.status)
+      return entry
     })
-    return ok(store.version, { contacts })
+    return answer(Api.CheckAnswer, store.version, { contacts })
   }
   const until = entries.reduce((latest, e) => Math.max(latest, e.lookup?.readyAt ?? now), now)
-  return body.value.wait && until > now ? { _tag: "Wait", until, resume: answer } : answer(now)
+  return body.value.wait && until > now ? { _tag: "Wait", until, resume: answerAt } : answerAt(now)
 }
 
 /** The contact a `{phone}` segment designates, noted in the trace. */
@@ -114,7 +132,7 @@ const block: Handler = (store, request, [phone], now, trace) => {
   if (waId === undefined) return fail(store, invalidContact)
   if (!store.engagement.isEngaged(waId, now)) return fail(store, apiError(400, Code.NotEngagedContact, vendorDetails.notEngaged))
   store.engagement.block(waId, now)
-  return ok(store.version)
+  return answer(Api.OkAnswer, store.version, {})
 }
 
 // Unblocking needs no engagement and ignores any body.
@@ -122,7 +140,7 @@ const unblock: Handler = (store, _request, [phone], _now, trace) => {
   const waId = contactOf(store, phone!, trace)
   if (waId === undefined) return fail(store, invalidContact)
   store.engagement.unblock(waId)
-  return ok(store.version)
+  return answer(Api.OkAnswer, store.version, {})
 }
 
 const blocklist: Handler = (store, request) => {
@@ -131,7 +149,7 @@ const blocklist: Handler = (store, request) => {
   const offset = Requests.intParam(request.query, "offset", { min: 0, max: Number.MAX_SAFE_INTEGER, default: 0 })
   if (!offset.ok) return fail(store, offset.error)
   const page = store.engagement.blocklist(offset.value, limit.value)
-  return ok(store.version, {
+  return answer(Api.BlocklistAnswer, store.version, {
     contacts: page.waIds.map((waId) => ({ wa_id: `${waId}@s.whatsapp.net` })),
     pagination: { limit: limit.value, offset: offset.value, total: page.total }
   })
@@ -154,7 +172,7 @@ const report: Handler = (store, request, [phone], now, trace) => {
   }
   store.engagement.report(waId, now, { reason: reason.value, messageId: messageId.value })
   if (alsoBlock.value === true) store.engagement.block(waId, now)
-  return ok(store.version)
+  return answer(Api.OkAnswer, store.version, {})
 }
 
 const identityOf = (store: State, raw: string, trace: Trace) => {
@@ -166,7 +184,7 @@ const getIdentity: Handler = (store, _request, [raw], _now, trace) => {
   const found = identityOf(store, raw!, trace)
   if (found?.identity === undefined) return fail(store, apiError(404, Code.ResourceNotFound, "Unknown WhatsApp ID"))
   const { hash, createdTimestamp, acknowledged } = found.identity
-  return ok(store.version, { contacts: { hash, created_timestamp: createdTimestamp, acknowledged } })
+  return answer(Api.IdentityAnswer, store.version, { contacts: { hash, created_timestamp: createdTimestamp, acknowledged } })
 }
 
 const putIdentity: Handler = (store, request, [raw], _now, trace) => {
@@ -179,7 +197,7 @@ const putIdentity: Handler = (store, request, [raw], _now, trace) => {
   if (!store.directory.acknowledge(found.waId, hash.value)) {
     return fail(store, apiError(400, Code.ParameterValueNotValid, "\"hash\" is not the latest identity of this contact"))
   }
-  return ok(store.version)
+  return answer(Api.OkAnswer, store.version, {})
 }
 
 const routes: ReadonlyArray<RouteDef> = [

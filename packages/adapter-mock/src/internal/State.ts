@@ -34,10 +34,16 @@ export interface SimulatorStats {
   readonly contactsChecked: number
   /** Lookups started: inputs that were not answered from the cache or a running lookup. */
   readonly lookupsStarted: number
+  /** Distinct numbers (as translated) received in check requests. */
+  readonly numbersChecked: number
+  /** Receptions of a number already received before (re-sends, retries, repeats): 0 means no number was sent twice. */
+  readonly numbersReceivedAgain: number
   /** Requests per route, e.g. `"POST /v1/contacts"`, `"POST /v1/contacts/{phone}/block"`. */
   readonly requestsByRoute: Readonly<Record<string, number>>
-  /** Responses per HTTP status (`"dropped"` for dropped connections). */
+  /** Responses per HTTP status (`"dropped"` for connections a fault dropped, `"abandoned"` for clients gone before the answer). */
   readonly responsesByStatus: Readonly<Record<string, number>>
+  /** API requests received and not answered yet (a `blocking: wait` check, a slow answer). */
+  readonly inFlight: number
   /** Simulator time (Clock plus the offset of `advanceClock`), ms since the epoch. */
   readonly now: number
 }
@@ -89,10 +95,13 @@ export class State {
   #lookupsStarted = 0
   readonly #requests = new Map<string, number>()
   readonly #responses = new Map<string, number>()
-  // Per translated number: times received in check requests, and how many of those arrived while
-  // its lookup was still running (a `no_wait` client re-sending a `processing` number).
+  // Per translated number: times received in check requests, and how many of those came after
+  // the server had answered `processing` for it (a `no_wait` client re-sending it).
   readonly #received = new Map<string, number>()
-  readonly #receivedWhileProcessing = new Map<string, number>()
+  readonly #resentAfterProcessing = new Map<string, number>()
+  readonly #answeredProcessing = new Set<string>()
+  #receptions = 0
+  #inFlight = 0
 
   private constructor(config: ResolvedConfig, served: { readonly version: string; readonly legacy: boolean }, callingCode: string, now: number) {
     this.config = config
@@ -123,7 +132,7 @@ export class State {
   static make(config: ResolvedConfig, now: number): Result.Result<State, string> {
     const served = servedVersion(config.version)
     if (served === undefined) {
-      return Result.fail(`version ${JSON.stringify(config.version)} is not a server version (major.minor[.patch], e.g. 2.41.3; or legacy / repurposed)`)
+      return Result.fail(`version ${JSON.stringify(config.version)} is not a server version (major.minor[.patch], e.g. 2.41.3; or legacy / repurposed / unknown)`)
     }
     const callingCode = callingCodeOf(config.registered)
     if (callingCode === undefined) return Result.fail(`registered number ${config.registered} has no known country calling code`)
@@ -252,20 +261,27 @@ export class State {
   }
 
   /**
-   * Note that a check request received these translated numbers at `now` (before their lookups
-   * start): the per-number counts. Returns the numbers still being looked up: re-sends.
+   * Note that a check request received these translated numbers: the per-number counts. Returns
+   * the re-sends: numbers whose last answer was `processing`.
    */
-  receiveCheck(inputs: number, numbers: ReadonlyArray<string>, now: number): ReadonlyArray<string> {
+  receiveCheck(inputs: number, numbers: ReadonlyArray<string>): ReadonlyArray<string> {
     this.#contactsChecked += inputs
     const resent: Array<string> = []
+    this.#receptions += numbers.length
     for (const number of numbers) {
       this.#received.set(number, (this.#received.get(number) ?? 0) + 1)
-      if (this.lookups.isRunning(number, now)) {
-        this.#receivedWhileProcessing.set(number, (this.#receivedWhileProcessing.get(number) ?? 0) + 1)
+      if (this.#answeredProcessing.has(number)) {
+        this.#resentAfterProcessing.set(number, (this.#resentAfterProcessing.get(number) ?? 0) + 1)
         resent.push(number)
       }
     }
     return resent
+  }
+
+  /** Note the status a check answered for a number: a later reception after `processing` is a re-send. */
+  answered(number: string, status: string): void {
+    if (status === "processing") this.#answeredProcessing.add(number)
+    else this.#answeredProcessing.delete(number)
   }
 
   /** Start a lookup of `number`: decide its outcome (the directory as it is now, and the failure rate). */
@@ -278,10 +294,20 @@ export class State {
   }
 
   /** How often a number (as this server translates it) was received in check requests. */
-  receptions(raw: string): { readonly number: string; readonly received: number; readonly whileProcessing: number } | undefined {
+  receptions(raw: string): { readonly number: string; readonly received: number; readonly resentAfterProcessing: number } | undefined {
     const number = this.translate(raw)
     if (number === undefined) return undefined
-    return { number, received: this.#received.get(number) ?? 0, whileProcessing: this.#receivedWhileProcessing.get(number) ?? 0 }
+    return { number, received: this.#received.get(number) ?? 0, resentAfterProcessing: this.#resentAfterProcessing.get(number) ?? 0 }
+  }
+
+  /** A request arrived; the returned function says it was answered (or abandoned). */
+  requestArrived(): () => void {
+    this.#inFlight++
+    let done = false
+    return () => {
+      if (!done) this.#inFlight--
+      done = true
+    }
   }
 
   /** Count one answered `/v1` request, apply a pending version switch, and sweep the cache now and then. */
@@ -308,8 +334,11 @@ export class State {
       inboundMessages: this.engagement.inboundCount,
       contactsChecked: this.#contactsChecked,
       lookupsStarted: this.#lookupsStarted,
+      numbersChecked: this.#received.size,
+      numbersReceivedAgain: this.#receptions - this.#received.size,
       requestsByRoute: Object.fromEntries(this.#requests),
       responsesByStatus: Object.fromEntries(this.#responses),
+      inFlight: this.#inFlight,
       now
     }
   }

@@ -7,15 +7,15 @@
 import { Effect } from "effect"
 import { Argument, Command, Flag } from "effect/cli"
 import { connectionFlags } from "../Connection.ts"
-import { quietFlag } from "./shared.ts"
+import { quietConfirmationFlag } from "./shared.ts"
 
 /** The `block` command. */
 export const block = Command.make(
   "block",
   {
-    number: Argument.String("number").pipe(Argument.withDescription("The contact's phone number, with + and country code")),
+    number: Argument.String("number").pipe(Argument.withDescription("The contact's phone number, with + and country code (without +, the server reads it in its own country)")),
     reason: Flag.String("reason").pipe(Flag.withDescription("Why (fewer than 60 characters)"), Flag.optional),
-    quiet: quietFlag,
+    quiet: quietConfirmationFlag,
     ...connectionFlags
   },
   (input) => Effect.flatMap(Effect.promise(() => import("../run/contacts.ts")), (m) => m.block(input))

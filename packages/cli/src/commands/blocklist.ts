@@ -6,17 +6,18 @@
 import { Effect } from "effect"
 import { Command, Flag } from "effect/cli"
 import { connectionFlags } from "../Connection.ts"
-import { formatFlag, outputFlag, quietFlag } from "./shared.ts"
+import { atLeast, forceFlag, formatFlag, outputFlag, quietFlag } from "./shared.ts"
 
 /** The `blocklist` command. */
 export const blocklist = Command.make(
   "blocklist",
   {
     limit: Flag.Int("limit").pipe(Flag.withDescription("Contacts per page, 1 to 200 (default 100)"), Flag.optional),
-    offset: Flag.Int("offset").pipe(Flag.withDescription("Skip this many contacts (default 0)"), Flag.optional),
+    offset: atLeast("offset", 0, "Skip this many contacts (default 0)"),
     all: Flag.Boolean("all").pipe(Flag.withDescription("Fetch every page"), Flag.withDefault(false)),
     format: formatFlag,
     output: outputFlag,
+    force: forceFlag,
     quiet: quietFlag,
     ...connectionFlags
   },

@@ -4,10 +4,10 @@
  *
  * @since 0.1.0
  */
-import { Effect } from "effect"
+import { Effect, Schema } from "effect"
 import { Argument, Command, Flag } from "effect/cli"
 import { connectionFlags } from "../Connection.ts"
-import { formatFlag, outputFlag, quietFlag } from "./shared.ts"
+import { atLeast, durationFlag, forceFlag, formatFlag, inputFlags, outputFlag, quietFlag } from "./shared.ts"
 
 /** The `check` command. */
 export const check = Command.make(
@@ -17,37 +17,33 @@ export const check = Command.make(
       Argument.withDescription("Phone numbers to check, in any dialable format (+1 631 555 1001)"),
       Argument.variadic()
     ),
-    file: Flag.String("file").pipe(
-      Flag.withAlias("f"),
-      Flag.withDescription("Read numbers from this file, one per line (- for stdin)"),
-      Flag.optional
-    ),
-    column: Flag.String("column").pipe(
-      Flag.withDescription("Read the file as CSV and take this column: a header name, or a 1-based index"),
-      Flag.optional
-    ),
+    ...inputFlags,
     wait: Flag.Boolean("wait").pipe(
-      Flag.withDescription("Ask the server to answer only when every lookup is done (blocking: wait); default: no_wait and poll"),
-      Flag.withDefault(false)
+      Flag.withDescription(
+        "The server answers when every lookup is done (blocking: wait, the default for lists); --no-wait: it answers at once and the client re-sends what is still processing"
+      ),
+      Flag.optional
     ),
     forceCheck: Flag.Boolean("force-check").pipe(
       Flag.withDescription("Skip the server's 7-day cache (checks must not outnumber messages: use sparingly)"),
       Flag.withDefault(false)
     ),
-    batchSize: Flag.Int("batch-size").pipe(Flag.withDescription("Numbers per request (default 500)"), Flag.optional),
-    concurrency: Flag.Int("concurrency").pipe(Flag.withDescription("Requests in flight at once (default 4)"), Flag.optional),
+    batchSize: atLeast("batch-size", 1, "Numbers per request (default 500)"),
+    concurrency: atLeast("concurrency", 1, "Requests in flight at once (default: sized by rate × latency)"),
     rate: Flag.Finite("rate").pipe(
-      Flag.withDescription("Requests per second (default 20, bursts of 60: the documented limit; 0 for no client-side limit)"),
+      Flag.withSchema(Schema.Finite.check(Schema.isGreaterThanOrEqualTo(0, { message: "expected 0 or more requests per second" }))),
+      Flag.withDescription("Requests per second, paced one at a time (default just under the documented 20/s; 0 for no client-side limit)"),
       Flag.optional
     ),
-    maxWait: Flag.Finite("max-wait").pipe(
-      Flag.withDescription("Seconds to wait for numbers still processing (default 60); then they are reported as processing"),
-      Flag.optional
+    maxWait: durationFlag(
+      "max-wait",
+      "How long to wait for numbers still processing: 90s, 2m, 500ms (a bare number is seconds; default 60s); then they are reported as processing"
     ),
     format: formatFlag,
     output: outputFlag,
+    force: forceFlag,
     resume: Flag.Boolean("resume").pipe(
-      Flag.withDescription("Continue an interrupted run: skip the inputs already in --output and append to it"),
+      Flag.withDescription("Continue an interrupted run (--format ndjson or csv): skip the inputs already in --output and append to it"),
       Flag.withDefault(false)
     ),
     quiet: quietFlag,
@@ -56,9 +52,7 @@ export const check = Command.make(
   (input) => Effect.flatMap(Effect.promise(() => import("../run/check.ts")), (m) => m.run(input))
 ).pipe(
   Command.withDescription(
-    "Check whether phone numbers are on WhatsApp (POST /v1/contacts). One record per input, written as results arrive; a summary on stderr.\n" +
-      "Exit codes: 0 done (invalid and failed contacts are data), 1 usage or input error, 2 authentication error, " +
-      "3 API or transport error, 4 some contacts still processing at --max-wait, 130 interrupted (--resume continues)."
+    "Check whether phone numbers are on WhatsApp (POST /v1/contacts). One record per input, written as results arrive; a summary on stderr."
   ),
   Command.withExamples([
     { command: "wa-contacts check --mock 16315551000 '+1 631 555 1001' 6315551002", description: "Try it against the built-in simulator" },

@@ -6,16 +6,16 @@
 import { Effect } from "effect"
 import { Argument, Command, Flag } from "effect/cli"
 import { connectionFlags } from "../Connection.ts"
-import { formatFlag, outputFlag, quietFlag } from "./shared.ts"
+import { forceFlag, formatFlag, outputFlag, quietConfirmationFlag, quietFlag } from "./shared.ts"
 
-const waId = Argument.String("wa_id").pipe(Argument.withDescription("The contact's WhatsApp id"))
+const waId = Argument.String("wa_id").pipe(Argument.withDescription("The contact's WhatsApp id or phone number, with + and country code"))
 
 /** `identity get`. */
 export const get = Command.make(
   "get",
-  { waId, format: formatFlag, output: outputFlag, quiet: quietFlag, ...connectionFlags },
+  { waId, format: formatFlag, output: outputFlag, force: forceFlag, quiet: quietFlag, ...connectionFlags },
   (input) => Effect.flatMap(Effect.promise(() => import("../run/contacts.ts")), (m) => m.identityGet(input))
-).pipe(Command.withDescription("Show a contact's latest identity: its hash, when it was created, whether it is acknowledged."))
+).pipe(Command.withDescription("Show a contact's latest identity: its hash, when it was created, whether it is acknowledged (the record's input is the number asked about)."))
 
 /** `identity ack`. */
 export const ack = Command.make(
@@ -23,7 +23,7 @@ export const ack = Command.make(
   {
     waId,
     hash: Flag.String("hash").pipe(Flag.withDescription("The latest identity's hash, from `identity get`")),
-    quiet: quietFlag,
+    quiet: quietConfirmationFlag,
     ...connectionFlags
   },
   (input) => Effect.flatMap(Effect.promise(() => import("../run/contacts.ts")), (m) => m.identityAck(input))

@@ -31,7 +31,7 @@ export const serve = Command.make(
     host: Flag.String("host").pipe(Flag.withDescription("Interface to listen on"), Flag.withDefault("127.0.0.1")),
     port: Flag.Int("port").pipe(Flag.withDescription(`Port to listen on (default ${DEFAULT_PORT}; 0 picks a free one)`), Flag.withDefault(DEFAULT_PORT)),
     apiVersion: Flag.String("api-version").pipe(
-      Flag.withDescription("The version the server reports: major.minor[.patch] (default 2.41.3; 2.43 and later answer with repurposed semantics), or legacy / repurposed"),
+      Flag.withDescription("The version the server reports: major.minor[.patch] (default 2.41.3; 2.43 and later answer with repurposed semantics), or legacy / repurposed / unknown"),
       Flag.optional
     ),
     registered: Flag.String("registered").pipe(

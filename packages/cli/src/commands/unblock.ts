@@ -6,14 +6,14 @@
 import { Effect } from "effect"
 import { Argument, Command } from "effect/cli"
 import { connectionFlags } from "../Connection.ts"
-import { quietFlag } from "./shared.ts"
+import { quietConfirmationFlag } from "./shared.ts"
 
 /** The `unblock` command. */
 export const unblock = Command.make(
   "unblock",
   {
-    number: Argument.String("number").pipe(Argument.withDescription("The contact's phone number, with + and country code")),
-    quiet: quietFlag,
+    number: Argument.String("number").pipe(Argument.withDescription("The contact's phone number, with + and country code (without +, the server reads it in its own country)")),
+    quiet: quietConfirmationFlag,
     ...connectionFlags
   },
   (input) => Effect.flatMap(Effect.promise(() => import("../run/contacts.ts")), (m) => m.unblock(input))

@@ -1,53 +1,63 @@
 /**
  * The bodies of `block`, `unblock`, `report`, `blocklist` and `identity get|ack`, loaded only
- * when one of them runs.
+ * when one of them runs. Every phone argument is linted first, as `check` lints its inputs.
  *
  * @since 0.1.0
  */
 import { Contacts } from "@wa-contacts/core"
 import { Console, Effect, Option, Stream } from "effect"
-import type * as Connection from "../Connection.ts"
+import * as Connection from "../Connection.ts"
 import { usage } from "../ExitCode.ts"
+import { OutputError, outputExit } from "../Files.ts"
 import * as Output from "../Output.ts"
 import { Tty } from "../Tty.ts"
-import { withServer } from "./server.ts"
+import { lintArgument } from "./lint.ts"
+import { withConnection } from "./withConnection.ts"
 
 /** Flags of commands that print records. */
 export interface Printing {
   readonly format: Option.Option<Output.Format>
   readonly output: Option.Option<string>
+  readonly force: boolean
   readonly quiet: boolean
 }
 
-/** Print rows in the format asked for. */
-const print = (options: Printing, columns: ReadonlyArray<Output.Column>, rows: Stream.Stream<Output.Row, unknown, any>) =>
-  Effect.gen(function*() {
+/** Print rows in the format asked for, to stdout or `--output`. */
+export const print = <E, R>(options: Printing, columns: ReadonlyArray<Output.Column>, rows: Stream.Stream<Output.Row, E, R>) =>
+  Effect.scoped(Effect.gen(function*() {
     const tty = yield* Tty
     const path = Option.getOrUndefined(options.output)
     const format = Output.chooseFormat(Option.getOrUndefined(options.format), path, tty.stdout)
-    const target = path === undefined ? yield* Output.stdout : yield* Effect.mapError(Output.file(path, "create"), (e) => usage(e.message))
-    const writer = yield* Output.writer(format, columns, target)
-    yield* rows.pipe(
-      Stream.runForEachArray((chunk) => writer.write(chunk)),
-      Effect.ensuring(Effect.andThen(writer.end, target.close))
+    const target = yield* Output.open({ path, force: options.force })
+    yield* Output.write(target, format, columns, rows).pipe(
+      Effect.mapError((e) => (e instanceof OutputError ? outputExit(e) : e))
     )
-  })
+  }))
 
 /** A confirmation for people, on stdout (unless `--quiet`). */
-const confirm = (quiet: boolean, text: string) => (quiet ? Effect.void : Console.log(text))
+const confirm = (quiet: boolean, text: string) =>
+  quiet ? Effect.void : Output.line(text).pipe(Effect.catchTag("OutputError", (e) => Effect.fail(outputExit(e))))
 
 /** `block NUMBER [--reason]`. */
-export const block = (input: Connection.ConnectionOptions & { readonly number: string; readonly reason: Option.Option<string>; readonly quiet: boolean }) =>
-  withServer(input, Contacts.block(input.number, { reason: Option.getOrUndefined(input.reason) })).pipe(
-    Effect.andThen(confirm(input.quiet, `blocked ${input.number}`))
-  )
+export const block = Effect.fnUntraced(function*(
+  input: Connection.ConnectionOptions & { readonly number: string; readonly reason: Option.Option<string>; readonly quiet: boolean }
+) {
+  yield* Connection.validate(input)
+  yield* lintArgument(input, "number", input.number)
+  yield* withConnection(input, Contacts.block(input.number, { reason: Option.getOrUndefined(input.reason) }))
+  yield* confirm(input.quiet, `blocked ${input.number}`)
+})
 
 /** `unblock NUMBER`. */
-export const unblock = (input: Connection.ConnectionOptions & { readonly number: string; readonly quiet: boolean }) =>
-  withServer(input, Contacts.unblock(input.number)).pipe(Effect.andThen(confirm(input.quiet, `unblocked ${input.number}`)))
+export const unblock = Effect.fnUntraced(function*(input: Connection.ConnectionOptions & { readonly number: string; readonly quiet: boolean }) {
+  yield* Connection.validate(input)
+  yield* lintArgument(input, "number", input.number)
+  yield* withConnection(input, Contacts.unblock(input.number))
+  yield* confirm(input.quiet, `unblocked ${input.number}`)
+})
 
 /** `report NUMBER [--reason] [--block] [--message-id]`. */
-export const report = (
+export const report = Effect.fnUntraced(function*(
   input: Connection.ConnectionOptions & {
     readonly number: string
     readonly reason: Option.Option<string>
@@ -55,12 +65,16 @@ export const report = (
     readonly messageId: Option.Option<string>
     readonly quiet: boolean
   }
-) =>
-  withServer(input, Contacts.report(input.number, {
+) {
+  yield* Connection.validate(input)
+  yield* lintArgument(input, "number", input.number)
+  yield* withConnection(input, Contacts.report(input.number, {
     reason: Option.getOrUndefined(input.reason),
     block: input.block,
     messageId: Option.getOrUndefined(input.messageId)
-  })).pipe(Effect.andThen(confirm(input.quiet, `reported ${input.number}${input.block ? " and blocked it" : ""}`)))
+  }))
+  yield* confirm(input.quiet, `reported ${input.number}${input.block ? " and blocked it" : ""}`)
+})
 
 /** The columns of a blocklist record. */
 export const BLOCKLIST_COLUMNS: ReadonlyArray<Output.Column> = [
@@ -69,42 +83,43 @@ export const BLOCKLIST_COLUMNS: ReadonlyArray<Output.Column> = [
 ]
 
 /** `blocklist [--limit N --offset N | --all]`. */
-export const blocklist = (
+export const blocklist = Effect.fnUntraced(function*(
   input: Connection.ConnectionOptions & Printing & {
     readonly limit: Option.Option<number>
     readonly offset: Option.Option<number>
     readonly all: boolean
   }
-) =>
-  Effect.gen(function*() {
-    if (input.all && (Option.isSome(input.limit) || Option.isSome(input.offset))) {
-      return yield* usage("--all fetches every page: drop --limit and --offset")
-    }
-    const toRow = (c: Contacts.BlockedContact): Output.Row => ({ wa_id: c.waId, jid: c.jid })
-    if (input.all) {
-      return yield* withServer(input, print(input, BLOCKLIST_COLUMNS, Stream.map(Contacts.blocklist(), toRow)))
-    }
-    const limit = Option.getOrUndefined(input.limit)
-    const offset = Option.getOrUndefined(input.offset)
-    yield* withServer(input, Effect.gen(function*() {
-      const page = yield* Contacts.blocklistPage({ ...(limit === undefined ? {} : { limit }), ...(offset === undefined ? {} : { offset }) })
-      yield* print(input, BLOCKLIST_COLUMNS, Stream.fromIterable(page.contacts.map(toRow)))
-      const { total } = page.pagination
-      const from = page.pagination.offset
-      if (!input.quiet) {
-        yield* Console.error(
-          page.contacts.length === 0
-            ? `no blocked contacts at offset ${from} (${total} in all)`
-            : `${from + 1}–${from + page.contacts.length} of ${total} blocked contacts` +
-              (from + page.contacts.length < total ? ` (next: --offset ${from + page.contacts.length}, or --all)` : "")
-        )
-      }
-    }))
-  })
+) {
+  if (input.all && (Option.isSome(input.limit) || Option.isSome(input.offset))) {
+    return yield* usage("--all fetches every page: drop --limit and --offset")
+  }
+  yield* Connection.validate(input)
+  const toRow = (c: Contacts.BlockedContact): Output.Row => ({ wa_id: c.waId, jid: c.jid })
+  if (input.all) {
+    return yield* withConnection(input, print(input, BLOCKLIST_COLUMNS, Stream.map(Contacts.blocklist(), toRow)))
+  }
+  const limit = Option.getOrUndefined(input.limit)
+  const offset = Option.getOrUndefined(input.offset)
+  const page = yield* withConnection(
+    input,
+    Contacts.blocklistPage({ ...(limit === undefined ? {} : { limit }), ...(offset === undefined ? {} : { offset }) })
+  )
+  yield* print(input, BLOCKLIST_COLUMNS, Stream.fromIterable(page.contacts.map(toRow)))
+  const { total } = page.pagination
+  const from = page.pagination.offset
+  if (!input.quiet) {
+    yield* Console.error(
+      page.contacts.length === 0
+        ? `no blocked contacts at offset ${from} (${total} in all)`
+        : `${from + 1}–${from + page.contacts.length} of ${total} blocked contacts` +
+          (from + page.contacts.length < total ? ` (next: --offset ${from + page.contacts.length}, or --all)` : "")
+    )
+  }
+})
 
-/** The columns of an identity record. */
+/** The columns of an identity record: `input` is the number asked about, as given. */
 export const IDENTITY_COLUMNS: ReadonlyArray<Output.Column> = [
-  { key: "wa_id", header: "WA_ID" },
+  { key: "input", header: "INPUT" },
   { key: "hash", header: "HASH" },
   { key: "created", header: "CREATED" },
   { key: "created_timestamp", header: "CREATED_MS", table: false },
@@ -112,21 +127,26 @@ export const IDENTITY_COLUMNS: ReadonlyArray<Output.Column> = [
 ]
 
 /** `identity get WA_ID`. */
-export const identityGet = (input: Connection.ConnectionOptions & Printing & { readonly waId: string }) =>
-  withServer(input, Effect.gen(function*() {
-    const identity = yield* Contacts.getIdentity(input.waId)
-    const created = new Date(identity.createdTimestamp)
-    yield* print(input, IDENTITY_COLUMNS, Stream.make<Array<Output.Row>>({
-      wa_id: input.waId,
-      hash: identity.hash,
-      created: Number.isNaN(created.getTime()) ? null : created.toISOString(),
-      created_timestamp: identity.createdTimestamp,
-      acknowledged: identity.acknowledged
-    }))
+export const identityGet = Effect.fnUntraced(function*(input: Connection.ConnectionOptions & Printing & { readonly waId: string }) {
+  yield* Connection.validate(input)
+  yield* lintArgument(input, "wa_id", input.waId)
+  const identity = yield* withConnection(input, Contacts.getIdentity(input.waId))
+  const created = new Date(identity.createdTimestamp)
+  yield* print(input, IDENTITY_COLUMNS, Stream.make<Array<Output.Row>>({
+    input: input.waId,
+    hash: identity.hash,
+    created: Number.isNaN(created.getTime()) ? null : created.toISOString(),
+    created_timestamp: identity.createdTimestamp,
+    acknowledged: identity.acknowledged
   }))
+})
 
 /** `identity ack WA_ID --hash HASH`. */
-export const identityAck = (input: Connection.ConnectionOptions & { readonly waId: string; readonly hash: string; readonly quiet: boolean }) =>
-  withServer(input, Contacts.acknowledgeIdentity(input.waId, input.hash)).pipe(
-    Effect.andThen(confirm(input.quiet, `acknowledged the identity of ${input.waId}`))
-  )
+export const identityAck = Effect.fnUntraced(function*(
+  input: Connection.ConnectionOptions & { readonly waId: string; readonly hash: string; readonly quiet: boolean }
+) {
+  yield* Connection.validate(input)
+  yield* lintArgument(input, "wa_id", input.waId)
+  yield* withConnection(input, Contacts.acknowledgeIdentity(input.waId, input.hash))
+  yield* confirm(input.quiet, `acknowledged the identity of ${input.waId}`)
+})

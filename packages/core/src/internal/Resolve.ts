@@ -31,6 +31,8 @@ export interface ResolveOptions {
   readonly beforeResend?: ((pending: ReadonlyArray<string>) => Effect.Effect<number>) | undefined
 }
 
+const isTimeout = (error: ContactsError): boolean => error._tag === "TransportError" && error.reason === "Timeout"
+
 const pauseFor = (error: ContactsError): number | undefined =>
   error._tag === "RateLimited" || error._tag === "Overloaded" ? error.retryAfterMillis : undefined
 
@@ -72,7 +74,10 @@ export const resolveInputs = (
         idempotency: "idempotent",
         beforeAttempt: pacing?.limiter.take,
         aroundAttempt: pacing?.around,
-        observer
+        observer,
+        // A `wait` the transport gave up on is not sent again as is (another wait as long, every
+        // number counted again): it falls back to `no_wait`, below.
+        notRetried: blocking === "wait" ? isTimeout : undefined
       }).pipe(Effect.flatMap((body) => record(body.contacts, resolveSemantics(config.apiVersion, body.meta?.version), contacts)))
     }
 
@@ -101,7 +106,15 @@ export const resolveInputs = (
     const step = Effect.suspend(() => {
       if (!first) return poll
       first = false
-      return Effect.andThen(send(inputs, options.blocking ?? "no_wait", options.forceCheck ?? false), stillProcessing)
+      const blocking = options.blocking ?? "no_wait"
+      const forceCheck = options.forceCheck ?? false
+      const initial = blocking === "wait"
+        // The server started the lookups before the timeout: `no_wait` collects what is done and
+        // the recipe polls the rest.
+        // It is a retry of a transient failure, in another form: counted and told as one.
+        ? Effect.catchIf(send(inputs, "wait", forceCheck), isTimeout, (error) => Effect.andThen(onRetry(error, 0), send(inputs, "no_wait", false)))
+        : send(inputs, blocking, forceCheck)
+      return Effect.andThen(initial, stillProcessing)
     })
     return Effect.as(Effect.repeat(step, pollSchedule(options.poll, options.maxWait)), answers)
   })

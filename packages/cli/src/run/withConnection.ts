@@ -9,15 +9,18 @@ import { Config, type Transport } from "@wa-contacts/core"
 import { Effect } from "effect"
 import * as Connection from "../Connection.ts"
 import { toExit } from "../ErrorMessage.ts"
-import type { Exit } from "../ExitCode.ts"
+import type { Exit, Failure } from "../ExitCode.ts"
 
-/** Run `effect` against the server of `options`. */
-export const withServer = <A, E, R>(
-  options: Connection.ConnectionOptions,
+/** Run `effect` connected as the flags of `options` say; every failure becomes an `Exit`. */
+export const withConnection = <A, E extends Failure | Exit, R>(
+  options: Connection.ConnectionOptions & { readonly quiet?: boolean },
   effect: Effect.Effect<A, E, R>
 ): Effect.Effect<A, Exit, Exclude<R, Transport.Transport>> =>
   effect.pipe(
     Effect.provide(Connection.layer(options)),
-    Effect.provideService(Config.ContactsConfig, Connection.clientSettings(options)),
+    Effect.provideService(Config.ContactsConfig, {
+      ...Connection.clientSettings(options),
+      retry: { onRetry: Connection.announceRetries(options, options.quiet === true) }
+    }),
     Effect.mapError((error) => toExit(error, Connection.secretsOf(options)))
   ) as Effect.Effect<A, Exit, Exclude<R, Transport.Transport>>
