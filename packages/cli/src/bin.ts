@@ -32,12 +32,12 @@ if (args.length === 1 && args[0] === "--version") {
 
 /** Load the CLI and run it under Node's runtime. */
 async function main(argv: ReadonlyArray<string>): Promise<void> {
-  // A bulk check's live data is a few batches and one compact entry per distinct number (about 30
-  // MiB at a million), but V8 sizes its heap by allocation rate: left alone it commits 200–400 MiB
-  // on a long list, growing with the list. Favouring size keeps the young generation small and
-  // the old one near its live data: peak RSS flat at ~130 MiB from 100k lines on, for about 1.6x
-  // the client's CPU time, which still checks ~50k numbers/s, five times the server's documented
-  // ceiling (bench figures 6, 12; README "Performance"). Set before the CLI is loaded.
+  // A bulk check's live heap is ~30 MiB (a heap snapshot mid-run), but V8 sizes its heap by
+  // allocation rate: left alone it commits 200–400 MiB on a long list, growing with the list.
+  // Favouring size keeps the young generation small and the old one near its live data: peak RSS
+  // ~130 MiB at 100k lines, ~160 at 1M, for about 1.6x the client's CPU time, which still checks
+  // ~50k numbers/s, five times the server's documented ceiling (bench figures 6, 12; README
+  // "Performance"). Set before the CLI is loaded.
   if (argv.includes("check")) (await import("node:v8")).setFlagsFromString("--optimize-for-size")
   // Module paths, not the `effect` barrel: a dynamic import of a barrel keeps all of it in the bundle.
   const [NodeRuntime, NodeServices, Effect, Exit, Runtime, { run }, { ExitCode }] = await Promise.all([
