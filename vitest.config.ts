@@ -8,7 +8,7 @@ const project = (name: string) => ({
 
 export default defineConfig({
   test: {
-    projects: ["core", "adapter-mock", "adapter-http", "cli"].map(project),
+    projects: ["core", "adapter-mock", "adapter-http", "cli", "store"].map(project),
     testTimeout: 30_000,
     hookTimeout: 30_000
   }

@@ -10,6 +10,7 @@ import { startupFigure } from "./src/figures/cli.ts"
 import { memoryFigures } from "./src/figures/memory.ts"
 import { ceilingFigures } from "./src/figures/ceiling.ts"
 import { independentRateLimitFigure, pollingFigure, rateLimitFigure } from "./src/figures/pacing.ts"
+import { storeFigures } from "./src/figures/store.ts"
 import { translationFigures } from "./src/figures/translation.ts"
 
 const args = process.argv.slice(2)
@@ -27,7 +28,8 @@ const groups: Array<Group> = [
   { ids: [7], run: () => [startupFigure()] },
   { ids: [8], run: async () => [await pollingFigure(size)] },
   { ids: [9], run: async () => [await independentRateLimitFigure(size)] },
-  { ids: [10, 11], run: () => ceilingFigures(size) }
+  { ids: [10, 11], run: () => ceilingFigures(size) },
+  { ids: [21, 22, 23, 24, 25], run: () => storeFigures(size) }
 ]
 
 const figures: Array<Figure> = []

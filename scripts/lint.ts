@@ -18,7 +18,8 @@ const walk = (dir: string): Array<string> =>
 const forbidden: Record<string, RegExp> = {
   core: /from "(node:[\w/]+|@wa-contacts\/(adapter-http|adapter-mock|cli)|@effect\/platform-node[\w/-]*|effect\/http)"/,
   "adapter-http": /from "@wa-contacts\/(adapter-mock|cli)"/,
-  "adapter-mock": /from "@wa-contacts\/(adapter-http|cli)"/
+  "adapter-mock": /from "@wa-contacts\/(adapter-http|cli)"/,
+  store: /from "@wa-contacts\/(adapter-http|adapter-mock|cli)"/
 }
 const LONG_FILES_ALLOWED = new Set<string>([])
 

@@ -14,10 +14,12 @@ import { check } from "./commands/check.ts"
 import { identity } from "./commands/identity.ts"
 import { mock } from "./commands/mock.ts"
 import { report } from "./commands/report.ts"
+import { revalidate } from "./commands/revalidate.ts"
+import { store } from "./commands/store.ts"
 import { translate } from "./commands/translate.ts"
 import { unblock } from "./commands/unblock.ts"
 import { defect } from "./ErrorMessage.ts"
-import { EXIT_CODES_HELP, Exit, ExitCode } from "./ExitCode.ts"
+import { EXIT_CODES_HELP, Exit, ExitCode, usage } from "./ExitCode.ts"
 import { VERSION } from "./version.ts"
 
 /** The root command. */
@@ -28,19 +30,38 @@ export const root = Command.make("wa-contacts").pipe(
       "--new-password / WA_NEW_PASSWORD), or add --mock to use the built-in simulator. Numbers without + are read by the " +
       "server in its own country: give --registered / WA_REGISTERED to translate and lint them locally.\n\n" + EXIT_CODES_HELP
   ),
-  Command.withSubcommands([check, translate, block, unblock, blocklist, report, identity, mock])
+  Command.withSubcommands([check, revalidate, store, translate, block, unblock, blocklist, report, identity, mock])
 )
 
 /** One line for a parser error: its first line, and a "did you mean" folded into it. */
 const oneLine = (message: string): string => {
   const repeated = /Invalid value for flag (\S+): "(\d+) occurrences"\. Expected: at most 1 value/.exec(message)
   if (repeated !== null) return `${repeated[1]} was given ${repeated[2]} times: give it once`
-  const lines = message.replace(/Expected: Schema validation failed: /g, "expected ").split("\n").map((l) => l.trim()).filter((l) => l !== "")
+  // The schema's own message already says "expected …": keep one "expected", after a colon.
+  const lines = message
+    .replace(/\.\s*Expected: Schema validation failed: (?:expected )?/g, ": expected ")
+    .replace(/\.\s*Expected a string representing a finite number/g, ": expected a number")
+    .replace(/\.\s*Expected an integer/g, ": expected a whole number")
+    .split("\n").map((l) => l.trim()).filter((l) => l !== "")
   const suggestion = lines.findIndex((l) => /^did you mean/i.test(l))
   if (suggestion < 0) return lines.join(" ")
   const head = lines.slice(0, suggestion).join(" ")
   const options = lines.slice(suggestion + 1)
   return options.length === 0 ? head : `${head} (did you mean ${options.join(" or ")}?)`
+}
+
+/**
+ * A value that starts with `-` (`--reason -spam`, `--max-wait -3s`) is read as a flag, so the
+ * parser reports the flag's value as missing (and the "flag" as unknown). Say what happened and
+ * how to write it; `undefined` when that is not what went wrong.
+ */
+const dashedValue = (message: string, argv: ReadonlyArray<string>): string | undefined => {
+  const missing = /^Missing value for flag (--?[\w-]+)/.exec(message)
+  if (missing === null) return undefined
+  const at = argv.indexOf(missing[1]!)
+  const value = at < 0 ? undefined : argv[at + 1]
+  if (value === undefined || !value.startsWith("-")) return undefined
+  return `${missing[1]} ${JSON.stringify(value)}: a value that starts with - is read as a flag; write ${missing[1]}=${value}`
 }
 
 const hintFor = (commandPath: ReadonlyArray<string>): string => `run '${commandPath.join(" ")} --help' for usage`
@@ -56,11 +77,13 @@ const presenter = CliOutput.layerPresenter({
         if (event.reason === "Requested") return CliOutput.defaultPresenter.present(event)
         return Console.error(
           event.commandPath.length <= 1
-            ? `error: no command given\n${hintFor(event.commandPath)} (commands: check, translate, block, unblock, blocklist, report, identity, mock)`
+            ? `error: no command given\n${hintFor(event.commandPath)} (commands: check, revalidate, store, translate, block, unblock, blocklist, report, identity, mock)`
             : `error: '${event.commandPath.join(" ")}' needs a subcommand\n${hintFor(event.commandPath)}`
         )
       case "InvalidInvocation": {
         const [first, ...more] = event.errors
+        const dashed = first === undefined ? undefined : dashedValue(first.message, process.argv.slice(2))
+        if (dashed !== undefined) return Console.error(`error: ${dashed}\n${hintFor(event.commandPath)}`)
         const text = first === undefined ? "invalid arguments" : oneLine(first.message)
         return Console.error(`error: ${text}${more.length > 0 ? ` (and ${more.length} more)` : ""}\n${hintFor(event.commandPath)}`)
       }
@@ -91,7 +114,13 @@ const acknowledgeBrokenPipe = Effect.sync(() => {
 
 /** Run the CLI with these arguments (without `node` and the script); succeeds with the exit code. */
 export const run = (argv: ReadonlyArray<string>): Effect.Effect<ExitCode, never, Command.Environment> =>
-  Effect.andThen(acknowledgeBrokenPipe, Command.runWith(root, { version: VERSION })(argv)).pipe(
+  Effect.andThen(acknowledgeBrokenPipe, Effect.suspend(() =>
+    // The wizard asks questions on a terminal; without one it printed its banner on stdout and
+    // exited 0, as if it had run.
+    argv.includes("--wizard") && process.stdin.isTTY !== true
+      ? Effect.fail(usage("--wizard asks its questions on a terminal, and stdin is not one", "give the flags on the command line instead"))
+      : Command.runWith(root, { version: VERSION })(argv)
+  )).pipe(
     Effect.as<ExitCode>(ExitCode.Success),
     Effect.catch((error): Effect.Effect<ExitCode> => {
       // The presenter has already said what is wrong with the invocation.

@@ -205,7 +205,7 @@ export const validate = (options: ConnectionOptions): Effect.Effect<void, Exit> 
       const text = options.apiVersion.value.trim()
       if (!Version.isSemantics(text) && Version.parseVersion(text) === undefined) {
         return yield* usage(
-          `--api-version ${JSON.stringify(options.apiVersion.value)}: not a version (e.g. 2.41.3) nor one of legacy, repurposed, unknown`
+          `--api-version ${JSON.stringify(options.apiVersion.value)} is not a server version (major.minor[.patch], e.g. 2.41.3; or legacy / repurposed / unknown)`
         )
       }
     }
@@ -248,6 +248,15 @@ export const layer = (options: ConnectionOptions): Layer.Layer<Transport.Transpo
         ...(apiVersion === undefined ? {} : { version: apiVersion }),
         ...(registered === undefined ? {} : { registered })
       }), (error) => `--mock: ${describe(error)}`)
+    }
+    // The HTTP client (undici 7) needs what the package's engines say, Node 22.19 or later: an older
+    // Node (npm only warns) crashes inside it as it loads, which read as a bug in wa-contacts.
+    const [major = 0, minor = 0] = process.versions.node.split(".").map(Number)
+    if (major < 22 || (major === 22 && minor < 19)) {
+      return yield* usage(
+        `connecting to a server needs Node 22.19 or later; this is Node ${process.versions.node}`,
+        "upgrade Node (--mock, the built-in simulator, works without a server)"
+      )
     }
     const { HttpTransport, HttpTransportConfig } = yield* Effect.promise(() => import("@wa-contacts/adapter-http"))
     const base = yield* splitBaseUrl(Option.getOrThrow(options.baseUrl))

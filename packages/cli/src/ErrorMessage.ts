@@ -34,7 +34,9 @@ const TRANSPORT: Record<Of<"TransportError">["reason"], string> = {
 }
 
 /** A message without Node's raw system codes (`(ECONNREFUSED: connect ECONNREFUSED …)`): the words say it. */
-const withoutSystemCodes = (message: string): string => message.replace(/\s*\(E[A-Z]+:[^)]*\)/g, "")
+// Node's (`ECONNREFUSED`), its own (`ERR_SSL_WRONG_VERSION_NUMBER`, with OpenSSL's source path) and
+// undici's (`UND_ERR_SOCKET`) codes alike.
+const withoutSystemCodes = (message: string): string => message.replace(/\s*\((?:E[A-Z0-9]+|ERR_[A-Z0-9_]+|UND_ERR_[A-Z0-9_]+):[^)]*\)/g, "")
 
 /** The message of each failure, by tag: exhaustive by type. */
 const MESSAGES: { readonly [K in FailureTag]: (e: Of<K>) => string } = {
@@ -53,7 +55,9 @@ const MESSAGES: { readonly [K in FailureTag]: (e: Of<K>) => string } = {
   ApiError: (e) => reported(e),
   MalformedResponse: (e) => `the server's answer could not be read: ${e.message}`,
   UnexpectedResponse: (e) => `the server's answer is not what the API documents (HTTP ${e.status}): ${e.issue}`,
-  TransportError: (e) => `${TRANSPORT[e.reason]}: ${withoutSystemCodes(e.message)}`,
+  TransportError: (e) =>
+    // An https:// URL to a plain http server fails the handshake too; --ca-file would not help.
+    `${e.reason === "Tls" && e.message.includes("plain http") ? "the TLS handshake failed" : TRANSPORT[e.reason]}: ${withoutSystemCodes(e.message)}`,
   InputError: (e) => `invalid ${e.field}: ${e.message}`,
   HttpConfigError: (e) => `${e.setting}: ${e.message}`,
   SimulatorError: (e) => `simulator: ${e.message}`

@@ -252,6 +252,10 @@ export const open = (
         Effect.succeed([...chunks, chunk]))
     )
     const first = Buffer.concat(head)
+    // UTF-16 (a byte-order mark first) is what spreadsheets save as "Unicode text": text, but not UTF-8.
+    if (first.length >= 2 && ((first[0] === 0xff && first[1] === 0xfe) || (first[0] === 0xfe && first[1] === 0xff))) {
+      return yield* usage(`${label} is UTF-16 text: save it as UTF-8 (e.g. "CSV UTF-8" in a spreadsheet, or iconv -f UTF-16 -t UTF-8)`)
+    }
     if (isBinary(first)) {
       return yield* usage(
         `${label} is not a text file (it holds NUL bytes): give one number per line, or a CSV file with --column`

@@ -15,7 +15,7 @@
  *
  * @since 0.1.0
  */
-import { Effect, FileSystem, Scope, Stdio, Stream } from "effect"
+import { Effect, FileSystem, Option, Scope, Stdio, Stream } from "effect"
 import { Csv, JsonArray, Ndjson } from "effect/encoding"
 import { dirname } from "node:path"
 import { type Exit, usage } from "./ExitCode.ts"
@@ -91,6 +91,8 @@ export interface OpenOptions {
   readonly force?: boolean | undefined
   /** What to suggest instead of overwriting a non-empty file (e.g. `or --resume to continue it`). */
   readonly overwriteHint?: string | undefined
+  /** `--file`, the input being read (`-` for stdin): never also the output. */
+  readonly input?: string | undefined
 }
 
 const brokenPipe = (code: string | undefined): boolean => code === "EPIPE" || code === "ERR_STREAM_DESTROYED"
@@ -170,6 +172,15 @@ export const open = (options: OpenOptions): Effect.Effect<Target, Exit, FileSyst
     }
     if (info._tag === "Some") {
       if (info.value.type === "Directory") return yield* usage(`--output ${path}: it is a directory`)
+      // Writing the list being read would replace it while it is read (with --force) or append
+      // results to it (with --resume): the input is lost either way. Same file by its real path.
+      if (options.input !== undefined && options.input !== "-") {
+        const real = (p: string) => fs.realPath(p).pipe(Effect.option, Effect.map(Option.getOrUndefined))
+        const [output, input] = [yield* real(path), yield* real(options.input)]
+        if (output !== undefined && output === input) {
+          return yield* usage(`--output ${path} is the --file being read: the list would be lost`, "choose another --output")
+        }
+      }
       const size = Number(info.value.size)
       if (size > 0 && options.append !== true && options.force !== true) {
         return yield* usage(

@@ -43,7 +43,8 @@ describe("mock serve: a real check of 10 numbers, then the journal and the count
   })
 
   it("the journal lists the check requests with those numbers; each number was checked once, re-sends visible as such", async () => {
-    const run = await waBin(["check", ...TEN], { env: env() })
+    // --no-wait: lists are sent with `wait` by default, which needs no re-send; no_wait's re-sends are the point here.
+    const run = await waBin(["check", "--no-wait", ...TEN], { env: env() })
     expect(run.code).toBe(0)
     expect(ndjson(run.stdout)).toHaveLength(10)
 

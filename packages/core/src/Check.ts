@@ -26,7 +26,7 @@ import type { RateLimitOptions } from "./RateLimit.ts"
 import * as RateLimit from "./RateLimit.ts"
 import { type CheckResult, missingFromAnswer, statusOf } from "./Result.ts"
 import type { Transport } from "./Transport.ts"
-import { AnswerTable } from "./internal/AnswerTable.ts"
+import { type Answer, AnswerTable } from "./internal/AnswerTable.ts"
 import { prepare, type Prepared, toResult } from "./internal/Prepare.ts"
 import * as Counts from "./internal/CheckCounts.ts"
 import * as Pacing from "./internal/Pacing.ts"
@@ -147,13 +147,31 @@ const pacingOf = (options: CheckStreamOptions): Pacing.Pacing => {
   return options.rateLimit === false ? Pacing.fixed(limiter, Pacing.MIN_IN_FLIGHT) : Pacing.adaptive(limiter)
 }
 
-/** The bulk check over any item type: `inputOf` reads the input, `output` pairs the result. */
-const pipeline = <T, O, E, R>(
+/**
+ * How the first inputs of their numbers in one group are answered: `resolve` sends them (the
+ * check's own resolution, with its pacing and polling); a seam may answer some otherwise and send
+ * only the rest. The result store uses it (`StoredCheck`).
+ *
+ * @internal
+ */
+export type GroupSeam<T, E2, R2> = (
+  firsts: ReadonlyArray<Prepared<T>>,
+  resolve: (inputs: ReadonlyArray<string>) => Effect.Effect<Map<string, Answer>, ContactsError, Transport>
+) => Effect.Effect<Map<string, Answer>, ContactsError | E2, Transport | R2>
+
+/**
+ * The bulk check over any item type: `inputOf` reads the input, `output` pairs the result; an
+ * optional `seam` wraps the resolution of each group.
+ *
+ * @internal
+ */
+export const checkWithSeam = <T, O, E, R, E2 = never, R2 = never>(
   source: Stream.Stream<T, E, R>,
   inputOf: (item: T) => string,
   output: ((result: CheckResult, item: T) => O) | undefined,
-  options: CheckStreamOptions
-): Stream.Stream<O, ContactsError | E, Transport | R> =>
+  options: CheckStreamOptions,
+  seam?: GroupSeam<T, E2, R2>
+): Stream.Stream<O, ContactsError | E | E2, Transport | R | R2> =>
   Stream.unwrap(Effect.gen(function*() {
     const config = yield* ContactsConfig
     const translator = new Translator(config.registeredNumber, options.validity ?? "ambiguous")
@@ -166,7 +184,8 @@ const pipeline = <T, O, E, R>(
     const resolveGroup = (group: ReadonlyArray<Prepared<T>>) => {
       const firsts = group.filter((p) => p.first)
       if (firsts.length === 0) return Effect.succeed(group)
-      return resolveInputs(firsts.map((p) => p.translation.input), resolveOptions, config, pacing).pipe(
+      const resolve = (inputs: ReadonlyArray<string>) => resolveInputs(inputs, resolveOptions, config, pacing)
+      return (seam === undefined ? resolve(firsts.map((p) => p.translation.input)) : seam(firsts, resolve)).pipe(
         Effect.map((answers) => {
           for (const p of firsts) answersByKey.set(p.key, answers.get(p.translation.input) ?? { outcome: missingFromAnswer, semantics: fallback })
           return group
@@ -207,7 +226,7 @@ export const checkStream = <E = never, R = never>(
   inputs: Stream.Stream<string, E, R> | Iterable<string>,
   options: CheckStreamOptions = {}
 ): Stream.Stream<CheckResult, ContactsError | E, Transport | R> =>
-  pipeline<string, CheckResult, E, R>(streamOf(inputs), (input) => input, undefined, options).pipe(Stream.withSpan("checkStream"))
+  checkWithSeam<string, CheckResult, E, R>(streamOf(inputs), (input) => input, undefined, options).pipe(Stream.withSpan("checkStream"))
 
 /**
  * {@link checkStream} with a payload of the caller's carried alongside each input: each result
@@ -224,7 +243,7 @@ export const checkPaired = <P, E = never, R = never>(
   inputs: Stream.Stream<readonly [input: string, payload: P], E, R> | Iterable<readonly [input: string, payload: P]>,
   options: CheckStreamOptions = {}
 ): Stream.Stream<readonly [result: CheckResult, payload: P], ContactsError | E, Transport | R> =>
-  pipeline(streamOf(inputs), ([input]) => input, (result, [, payload]) => [result, payload] as const, options).pipe(
+  checkWithSeam(streamOf(inputs), ([input]) => input, (result, [, payload]) => [result, payload] as const, options).pipe(
     Stream.withSpan("checkPaired")
   )
 

@@ -16,6 +16,7 @@ import { Effect, type Layer, ManagedRuntime, Stream } from "effect"
 import { type CheckOptions, checkBatch, checkStream, type CheckStreamOptions } from "./Check.ts"
 import { ContactsConfig, type ContactsConfigShape } from "./Config.ts"
 import * as Contacts from "./Contacts.ts"
+import { InputError } from "./Errors.ts"
 import type { CheckResult } from "./Result.ts"
 import type { Transport } from "./Transport.ts"
 
@@ -58,6 +59,21 @@ class InputStreamError extends Error {
 const BLANK = /^\s*$/
 const isNotBlank = (input: string): boolean => !BLANK.test(input)
 
+// Programs in plain JavaScript pass what their JSON or CSV parser gave them: a number where a
+// string is due would fail deep inside with "value.trim is not a function". Said where it is passed.
+const kind = (value: unknown): string => (value === null ? "null" : Array.isArray(value) ? "an array" : `a ${typeof value}`)
+const notText = (field: string, value: unknown, where: string): InputError =>
+  new InputError({
+    field,
+    input: String(value).slice(0, 40),
+    message: `${where} is ${kind(value)}, not a string: pass phone numbers as text (String(value)), e.g. "+16315551000"`
+  })
+const text = (field: string, value: unknown): Effect.Effect<string, InputError> =>
+  typeof value === "string" ? Effect.succeed(value) : Effect.fail(notText(field, value, field))
+const isIterable = (value: unknown): boolean =>
+  value !== null && (typeof value === "object" || typeof value === "string") &&
+  (Symbol.iterator in Object(value) || Symbol.asyncIterator in Object(value))
+
 /** Build a Promise client from a `Transport` layer and optional client settings. */
 export const make = <E>(transport: Layer.Layer<Transport, E>, config: ContactsConfigShape = {}): ContactsClient => {
   const runtime = ManagedRuntime.make(transport)
@@ -76,20 +92,38 @@ export const make = <E>(transport: Layer.Layer<Transport, E>, config: ContactsCo
     }
   })
   return {
-    check: (inputs, options) => run(checkBatch(inputs, options)),
+    check: (inputs, options) =>
+      run(Effect.gen(function*() {
+        if (!Array.isArray(inputs)) return yield* notText("inputs", inputs, "check's inputs (an array of strings)")
+        const bad = inputs.findIndex((input) => typeof input !== "string")
+        if (bad >= 0) return yield* notText("input", inputs[bad], `input ${bad + 1}`)
+        return yield* checkBatch(inputs, options)
+      })),
     checkAll: (inputs, options) => {
-      const source = Symbol.asyncIterator in inputs
+      if (!isIterable(inputs)) {
+        return iterate(Stream.fail(notText("inputs", inputs, "checkAll's inputs (an iterable or async iterable of strings)")))
+      }
+      const source = Symbol.asyncIterator in Object(inputs)
         ? Stream.fromAsyncIterable(inputs as AsyncIterable<string>, (e) => new InputStreamError(String(e)))
         : Stream.fromIterable(inputs as Iterable<string>)
-      return iterate(checkStream(Stream.filter(source, isNotBlank), options))
+      // Checked a chunk at a time: the hot path stays one loop per chunk, not one effect per input.
+      let seen = 0
+      const strings = Stream.mapArrayEffect(source, (chunk) => {
+        const bad = chunk.findIndex((input: unknown) => typeof input !== "string")
+        const at = seen
+        seen += chunk.length
+        return bad < 0 ? Effect.succeed(chunk) : Effect.fail(notText("input", chunk[bad], `input ${at + bad + 1}`))
+      })
+      return iterate(checkStream(Stream.filter(strings, isNotBlank), options))
     },
-    block: (phone, options) => run(Contacts.block(phone, options)),
-    unblock: (phone) => run(Contacts.unblock(phone)),
+    block: (phone, options) => run(Effect.flatMap(text("phone", phone), (p) => Contacts.block(p, options))),
+    unblock: (phone) => run(Effect.flatMap(text("phone", phone), Contacts.unblock)),
     blocklistPage: (options) => run(Contacts.blocklistPage(options)),
     blocklist: (options) => iterate(Contacts.blocklist(options)),
-    report: (phone, options) => run(Contacts.report(phone, options)),
-    getIdentity: (waId) => run(Contacts.getIdentity(waId)),
-    acknowledgeIdentity: (waId, hash) => run(Contacts.acknowledgeIdentity(waId, hash)),
+    report: (phone, options) => run(Effect.flatMap(text("phone", phone), (p) => Contacts.report(p, options))),
+    getIdentity: (waId) => run(Effect.flatMap(text("waId", waId), Contacts.getIdentity)),
+    acknowledgeIdentity: (waId, hash) =>
+      run(Effect.flatMap(Effect.all([text("waId", waId), text("hash", hash)]), ([w, h]) => Contacts.acknowledgeIdentity(w, h))),
     dispose: () => runtime.dispose()
   }
 }

@@ -37,3 +37,15 @@ export * as Check from "./Check.ts"
 export * as Contacts from "./Contacts.ts"
 /** The Promise facade. */
 export * as Client from "./Client.ts"
+/** The result store port: stored results, claims, the ledger. */
+export * as ResultStore from "./ResultStore.ts"
+/** The store's rules: fresh vs due, stored results, changes. */
+export * as StoreRules from "./StoreRules.ts"
+/** The check budget: checks must not outnumber messages. */
+export * as Budget from "./Budget.ts"
+/** Checks through the result store, and re-validation of what is due. */
+export * as StoredCheck from "./StoredCheck.ts"
+/** Looking after a result store: messages, import, stats, export, prune. */
+export * as StoreAdmin from "./StoreAdmin.ts"
+/** The Promise facade of checks through a result store. */
+export * as StoreClient from "./StoreClient.ts"

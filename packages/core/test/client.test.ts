@@ -147,3 +147,56 @@ describe("Client.make: the Promise facade", () => {
     expect(released).toBe(1)
   })
 })
+
+describe("Client.make: what plain JavaScript passes gets a clear, typed answer", () => {
+  const rejection = async (promise: Promise<unknown>): Promise<Errors.InputError> => {
+    const error = await promise.then(() => undefined, (e: unknown) => e)
+    expect(error).toBeInstanceOf(Errors.InputError)
+    return error as Errors.InputError
+  }
+  const drain = async (iterable: AsyncIterable<unknown>) => {
+    for await (const _ of iterable) { /* drain */ }
+  }
+
+  it("checkAll over numbers (a JSON or CSV parser's output) rejects with an InputError naming the entry, not 'trim is not a function'", async () => {
+    const client = Client.make(server().layer)
+    try {
+      const error = await rejection(drain(client.checkAll(["+16315551000", 16315551001 as unknown as string])))
+      expect(error.message).toContain("input 2 is a number, not a string")
+      expect(error.message).not.toContain("trim")
+    } finally {
+      await client.dispose()
+    }
+  })
+
+  it("checkAll over async numbers, and over null, says so", async () => {
+    const client = Client.make(server().layer)
+    async function* numbers() {
+      yield 1 as unknown as string
+    }
+    try {
+      expect((await rejection(drain(client.checkAll(numbers())))).message).toContain("input 1 is a number")
+      expect((await rejection(drain(client.checkAll(null as unknown as Array<string>)))).message).toContain("checkAll's inputs")
+    } finally {
+      await client.dispose()
+    }
+  })
+
+  it("check, block, report, getIdentity and acknowledgeIdentity refuse a non-string the same way", async () => {
+    const scripted = server()
+    const client = Client.make(scripted.layer)
+    const n = 16315551000 as unknown as string
+    try {
+      expect((await rejection(client.check([n]))).message).toContain("input 1 is a number")
+      expect((await rejection(client.block(n))).field).toBe("phone")
+      expect((await rejection(client.unblock(n))).field).toBe("phone")
+      expect((await rejection(client.report(n))).field).toBe("phone")
+      expect((await rejection(client.getIdentity(n))).field).toBe("waId")
+      expect((await rejection(client.acknowledgeIdentity("+16315551000", 5 as unknown as string))).field).toBe("hash")
+      // Refused before anything is sent.
+      expect(scripted.requests).toHaveLength(0)
+    } finally {
+      await client.dispose()
+    }
+  })
+})

@@ -11,6 +11,7 @@ import * as Faults from "../Faults.ts"
 import * as C from "./ControlSchema.ts"
 import { apiError, Code, failure, plain, type RequestBody, type SimulatorRequest, type SimulatorResponse } from "./Envelope.ts"
 import type { JournalFilter } from "./Journal.ts"
+import * as SimulatorPage from "./page/SimulatorPage.ts"
 import { applyScenario, scenarios } from "./Scenarios.ts"
 import { type ControlFailure, controlFailure, type State } from "./State.ts"
 
@@ -82,6 +83,11 @@ export const controlRoute = (context: ControlContext, request: SimulatorRequest,
     })
   }
   switch (name) {
+    case "":
+      // The live page (`/_simulator/`): served only where the control surface it drives is.
+      return request.method === "GET"
+        ? { _tag: "Reply", response: SimulatorPage.response }
+        : failure(state.version, apiError(405, Code.GenericError, `Method ${request.method} not allowed here`))
     case "users":
       return answer("POST", () => Result.flatMap(decodeBody(C.UsersFile, request.body), (file) =>
         Result.map(state.addUsers(C.usersOf(file)), (added) => ({ added }) satisfies typeof C.AddedAnswer.Encoded)))

@@ -7,6 +7,7 @@
 import { Effect, Schema } from "effect"
 import { Argument, Command, Flag } from "effect/cli"
 import { connectionFlags } from "../Connection.ts"
+import { budgetFlags, maxAgeFlag, storeFlag } from "./store.ts"
 import { atLeast, durationFlag, forceFlag, formatFlag, inputFlags, outputFlag, quietFlag } from "./shared.ts"
 
 /** The `check` command. */
@@ -47,6 +48,9 @@ export const check = Command.make(
       Flag.withDefault(false)
     ),
     quiet: quietFlag,
+    store: storeFlag,
+    maxAge: maxAgeFlag,
+    ...budgetFlags,
     ...connectionFlags
   },
   (input) => Effect.flatMap(Effect.promise(() => import("../run/check.ts")), (m) => m.run(input))
@@ -58,6 +62,7 @@ export const check = Command.make(
     { command: "wa-contacts check --mock 16315551000 '+1 631 555 1001' 6315551002", description: "Try it against the built-in simulator" },
     { command: "wa-contacts check --file numbers.txt --output results.ndjson", description: "A large list, one number per line" },
     { command: "wa-contacts check --file contacts.csv --column phone --format csv", description: "A column of a CSV file" },
-    { command: "wa-contacts check --file numbers.txt --output results.ndjson --resume", description: "Continue an interrupted run" }
+    { command: "wa-contacts check --file numbers.txt --output results.ndjson --resume", description: "Continue an interrupted run" },
+    { command: "wa-contacts check --file numbers.txt --store contacts.db", description: "Through a result store: fresh numbers are not sent again" }
   ])
 )

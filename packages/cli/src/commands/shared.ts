@@ -67,11 +67,11 @@ export const atLeast = (name: string, min: number, description: string) =>
     Flag.optional
   )
 
-const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }
+const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }
 
-/** `3s`, `500ms`, `2m`, `1h`, `1.5s`, or a bare number of seconds; `undefined` when it is none of those. */
+/** `3s`, `500ms`, `2m`, `1h`, `7d`, `1.5s`, or a bare number of seconds; `undefined` when it is none of those. */
 export const parseDuration = (text: string): Duration.Duration | undefined => {
-  const match = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)?\s*$/i.exec(text)
+  const match = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?\s*$/i.exec(text)
   if (match === null) return undefined
   const value = Number(match[1])
   const unit = (match[2] ?? "s").toLowerCase()
@@ -80,7 +80,7 @@ export const parseDuration = (text: string): Duration.Duration | undefined => {
 
 /** A duration from the command line, with what is expected when it is not one. */
 export const DurationFromText = Schema.String.check(
-  Schema.makeFilter((text: string) => parseDuration(text) !== undefined || "expected a duration such as 3s, 500ms, 2m or 1h (a bare number is seconds)")
+  Schema.makeFilter((text: string) => parseDuration(text) !== undefined || "expected a duration such as 3s, 500ms, 2m or 1h (or 7d; a bare number is seconds)")
 ).pipe(Schema.decodeTo(Schema.Duration, {
   decode: SchemaGetter.transform((text: string) => parseDuration(text)!),
   encode: SchemaGetter.transform((d: Duration.Duration) => `${Duration.toMillis(d)}ms`)

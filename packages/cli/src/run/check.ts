@@ -6,8 +6,8 @@
  *
  * @since 0.1.0
  */
-import { Check, Config, type Errors, Version } from "@wa-contacts/core"
-import { Array as Arr, Cause, Console, type Duration, Effect, Exit as EffectExit, Option, Stream } from "effect"
+import { Check, Config, Version } from "@wa-contacts/core"
+import { Cause, Console, type Duration, Effect, Exit as EffectExit, Option, Stream } from "effect"
 import * as Connection from "../Connection.ts"
 import { toExit } from "../ErrorMessage.ts"
 import { Exit, ExitCode, usage } from "../ExitCode.ts"
@@ -19,11 +19,12 @@ import * as Resume from "../Resume.ts"
 import { Tty } from "../Tty.ts"
 import { CHECK_COLUMNS, recordOf, summaryLines } from "./checkRecords.ts"
 import { NO_REGISTERED_NOTE } from "./lint.ts"
+import { aroundStore, type StoreCheckInput, throughStore } from "./storeCheck.ts"
 
 export { CHECK_COLUMNS, recordOf }
 
 /** The parsed flags of `check`. */
-export interface CheckInput extends Connection.ConnectionOptions {
+export interface CheckInput extends Connection.ConnectionOptions, StoreCheckInput {
   readonly numbers: ReadonlyArray<string>
   readonly file: Option.Option<string>
   readonly column: Option.Option<string>
@@ -53,6 +54,8 @@ export const run = Effect.fnUntraced(function*(input: CheckInput) {
     return yield* usage(`--resume needs --format ndjson or csv (not ${format}): only those can be appended to`)
   }
   yield* Connection.validate(input)
+  const through = throughStore(input)
+  if (through instanceof Exit) return yield* through
 
   yield* Effect.scoped(Effect.gen(function*() {
     const source = yield* Input.open({
@@ -66,7 +69,8 @@ export const run = Effect.fnUntraced(function*(input: CheckInput) {
       path: outputPath,
       append: done !== undefined,
       force: input.force,
-      overwriteHint: Resume.canResume(format) ? "or --resume to continue it" : undefined
+      overwriteHint: Resume.canResume(format) ? "or --resume to continue it" : undefined,
+      input: Option.getOrUndefined(input.file)
     })
 
     const progress = !input.quiet && tty.stderr && source.streamed ? Progress.bar() : Progress.silent
@@ -85,7 +89,7 @@ export const run = Effect.fnUntraced(function*(input: CheckInput) {
         : Effect.andThen(Effect.sync(() => (said = true)), Console.error(`note: some numbers have no leading +: ${NO_REGISTERED_NOTE}`)))
     const fraction = () => (source.size === undefined || source.size === 0 ? undefined : Math.min(1, source.bytesRead() / source.size))
     const rate = Option.getOrUndefined(input.rate)
-    const results = Check.checkPaired(noted, {
+    const options: Check.CheckStreamOptions = {
       blocking: Option.match(input.wait, { onNone: () => undefined, onSome: (wait) => (wait ? "wait" : "no_wait") }),
       forceCheck: input.forceCheck,
       batchSize: Option.getOrUndefined(input.batchSize),
@@ -94,10 +98,12 @@ export const run = Effect.fnUntraced(function*(input: CheckInput) {
       rateLimit: rate === undefined ? undefined : rate === 0 ? false : { requestsPerSecond: rate, burst: 1, initialBurst: 0 },
       maxWait: Option.getOrUndefined(input.maxWait),
       stats
-    })
-    const rows: Stream.Stream<Output.Row, Errors.ContactsError | Exit> = results.pipe(
-      Stream.mapArray((chunk) => {
-        const out = Arr.map(chunk, ([result, item]) => recordOf(result, item))
+    }
+    const records = through === undefined
+      ? Stream.map(Check.checkPaired(noted, options), ([result, item]) => recordOf(result, item))
+      : through.rows(noted, options)
+    const rows = records.pipe(
+      Stream.mapArray((out) => {
         progress.update({ done: stats.results, byStatus: stats.byStatus, fraction: fraction() })
         return out
       }),
@@ -109,8 +115,9 @@ export const run = Effect.fnUntraced(function*(input: CheckInput) {
     )
 
     const startedAt = Date.now()
-    const fallback = Version.resolveSemantics(settings.apiVersion, undefined)
-    const finish = (exit: EffectExit.Exit<void, Errors.ContactsError | Exit | OutputError>) =>
+    // What --api-version says, when given; otherwise only an answer tells the semantics.
+    const fallback = settings.apiVersion === undefined ? undefined : Version.resolveSemantics(settings.apiVersion, undefined)
+    const finish = <E>(exit: EffectExit.Exit<void, E>) =>
       Effect.gen(function*() {
         progress.done()
         if (input.quiet) return
@@ -124,15 +131,20 @@ export const run = Effect.fnUntraced(function*(input: CheckInput) {
         }
         const interrupted = EffectExit.isFailure(exit) && Cause.hasInterruptsOnly(exit.cause)
         const ending = interrupted
-          ? `interrupted: ${Progress.count(stats.results)} records written to ${target.label}` +
+          ? (target.written()
+            ? `interrupted: ${Progress.count(stats.results)} records written to ${target.label}`
+            // Opened late: before the first record, an --output file was neither created nor touched.
+            : `interrupted before the first record: nothing written${toFile ? ` (${target.label} left as it was)` : ""}`) +
             (toFile && Resume.canResume(format) ? "; run the same command with --resume to continue" : "")
           : undefined
         for (const line of summaryLines(stats, Date.now() - startedAt, done?.skipped() ?? 0, stats.semantics ?? fallback, ending)) {
           yield* Console.error(line)
         }
+        if (through !== undefined) yield* Console.error(through.summary())
       })
 
-    yield* Output.write(target, format, CHECK_COLUMNS, rows, { append: done?.started === true }).pipe(
+    const write = Output.write(target, format, through?.columns ?? CHECK_COLUMNS, rows, { append: done?.started === true })
+    yield* aroundStore(through, write).pipe(
       Effect.onExit(finish),
       Effect.mapError((error) => (error instanceof OutputError ? outputExit(error) : toExit(error, secrets)))
     )

@@ -80,7 +80,7 @@ export const summaryLines = (
   stats: Check.CheckStats,
   elapsedMs: number,
   skipped: number,
-  semantics: Version.Semantics,
+  semantics: Version.Semantics | undefined,
   ending: string | undefined
 ): ReadonlyArray<string> => {
   const s = stats.byStatus
@@ -93,7 +93,8 @@ export const summaryLines = (
   ]
   return [
     `${count(stats.results)} checked in ${seconds(elapsedMs)}: ${counts}`,
-    `sent: ${sent.join(", ")} · semantics: ${semantics} — ${Version.describeSemantics(semantics)}`,
+    // No answer read and no --api-version: nothing says how the server reads `valid`, so no claim.
+    `sent: ${sent.join(", ")}` + (semantics === undefined ? "" : ` · semantics: ${semantics} — ${Version.describeSemantics(semantics)}`),
     ...(ending === undefined ? [] : [ending])
   ]
 }

@@ -7,9 +7,10 @@
  * @since 0.1.0
  */
 import { Simulator, SimulatorConfig, SimulatorServer } from "@wa-contacts/adapter-mock"
-import { Console, Effect, FileSystem, Option, Redacted, Result, Schema, Stream } from "effect"
+import { Console, Effect, FileSystem, Option, type PlatformError, Redacted, Result, Schema, Stream } from "effect"
 import { describe, redact } from "../ErrorMessage.ts"
 import { usage } from "../ExitCode.ts"
+import { codeOf, words } from "../Files.ts"
 
 /** The flags of `mock serve`. */
 export interface ServeInput {
@@ -33,6 +34,10 @@ export interface ServeInput {
 
 /** Why a file could not be read, in words (not `ENOENT`). */
 const fileProblem = (error: unknown): string => {
+  // A platform error carries its system code: the shared words for it ("it is a directory").
+  if (typeof error === "object" && error !== null && "reason" in error && codeOf(error as PlatformError.PlatformError) !== undefined) {
+    return words(error as PlatformError.PlatformError)
+  }
   const text = String((error as { message?: unknown })?.message ?? error)
   if (/ENOENT|NotFound/i.test(text)) return "no such file"
   if (/EACCES|PermissionDenied/i.test(text)) return "permission denied"
@@ -144,7 +149,7 @@ const banner = (server: SimulatorServer.ServerInfo, resolved: SimulatorConfig.Re
     `try:   WA_BASE_URL=${server.url}${hasToken ? " WA_TOKEN=<token>" : " WA_USERNAME=admin WA_PASSWORD=secret WA_NEW_PASSWORD='Choose-1-now'"} wa-contacts check 16315551000`,
     ...(resolved.control
       ? [
-        `control surface: ${server.url}/_simulator/ (JSON; the document: ${server.url}/_simulator/openapi.json)`,
+        `live page: ${server.url}/_simulator/ (open it in a browser) · control surface (JSON): ${server.url}/_simulator/openapi.json`,
         "  users, inbound, identity-change, faults, clock, version, scenario, reset, state, requests, numbers/{number}"
       ]
       : []),

@@ -54,7 +54,7 @@ export const run = Effect.fnUntraced(function*(input: {
     const tty = yield* Tty
     const path = Option.getOrUndefined(input.output)
     const format = Output.chooseFormat(Option.getOrUndefined(input.format), path, tty.stdout)
-    const target = yield* Output.open({ path, force: input.force })
+    const target = yield* Output.open({ path, force: input.force, input: Option.getOrUndefined(input.file) })
     const rows = source.items.pipe(Stream.map((item): Output.Row => {
       if (item.problem !== undefined) {
         return { input: item.value, translated: null, valid: false, warnings: [], messages: [item.problem], line: item.line ?? null }

@@ -9,7 +9,10 @@ import { Config, type Transport } from "@wa-contacts/core"
 import { Effect } from "effect"
 import * as Connection from "../Connection.ts"
 import { toExit } from "../ErrorMessage.ts"
-import type { Exit, Failure } from "../ExitCode.ts"
+import { Exit, type Failure } from "../ExitCode.ts"
+
+const MOCK_NOT_ENGAGED = "--mock's simulator lives for one run and has no inbound messages: try block and report against " +
+  "`wa-contacts mock serve` after POST /_simulator/inbound {\"from\": \"+16315551000\"}"
 
 /** Run `effect` connected as the flags of `options` say; every failure becomes an `Exit`. */
 export const withConnection = <A, E extends Failure | Exit, R>(
@@ -22,5 +25,12 @@ export const withConnection = <A, E extends Failure | Exit, R>(
       ...Connection.clientSettings(options),
       retry: { onRetry: Connection.announceRetries(options, options.quiet === true) }
     }),
-    Effect.mapError((error) => toExit(error, Connection.secretsOf(options)))
+    Effect.mapError((error) => {
+      const exit = toExit(error, Connection.secretsOf(options))
+      // The in-process simulator starts with no inbound messages and ends with the run: no contact
+      // is ever engaged there, so say where block and report can be tried.
+      return options.mock && typeof error === "object" && error !== null && "_tag" in error && error._tag === "NotEngaged"
+        ? new Exit({ code: exit.code, message: exit.message, hint: MOCK_NOT_ENGAGED })
+        : exit
+    })
   ) as Effect.Effect<A, Exit, Exclude<R, Transport.Transport>>

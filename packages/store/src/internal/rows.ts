@@ -1,0 +1,166 @@
+/** Rows in and out of the store's tables: column lists, decoding, chunking, error mapping. */
+import { ResultStore } from "@wa-contacts/core"
+import type { NonEmptyReadonlyArray } from "effect/Array"
+import * as Effect from "effect/Effect"
+import * as Schema from "effect/Schema"
+import type { SqlError } from "effect/sql/SqlError"
+
+/** The columns of a `StoredNumberRow`, in `SELECT` order. */
+export const NUMBER_COLUMNS =
+  "number, added_at, status, outcome, wa_id, wa_id_trusted, anomaly, semantics, server_version, detail, checked_at"
+
+/**
+ * Rows per multi-row statement. 11 columns × 500 rows stays far below SQLite's 32,766 and
+ * PostgreSQL's 65,535 bound parameters, and full chunks compile to one cached statement.
+ */
+export const CHUNK = 500
+
+/** Rows per page of `due` and `export`: one query per page, nothing held between pages. */
+export const PAGE = 1000
+
+export const chunks = <A>(items: ReadonlyArray<A>, size = CHUNK): Array<NonEmptyReadonlyArray<A>> => {
+  const out: Array<NonEmptyReadonlyArray<A>> = []
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size) as unknown as NonEmptyReadonlyArray<A>)
+  return out
+}
+
+/**
+ * Distinct, sorted numbers. Sorting matters on PostgreSQL: transactions that lock rows in the
+ * same order cannot deadlock each other.
+ */
+export const distinctSorted = (numbers: Iterable<string>): Array<string> =>
+  [...new Set(numbers)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
+
+const decodeNumberRow = Schema.decodeUnknownSync(ResultStore.StoredNumberRow)
+const decodeHistory = Schema.decodeUnknownSync(ResultStore.HistoryEntry)
+
+const statuses: ReadonlySet<unknown> = new Set(ResultStore.StoredStatus.literals)
+const outcomes: ReadonlySet<unknown> = new Set(ResultStore.StoredOutcome.literals)
+const semantics: ReadonlySet<unknown> = new Set(ResultStore.StoredSemantics.literals)
+const isInt = (u: unknown): u is number => typeof u === "number" && Number.isSafeInteger(u)
+const isText = (u: unknown): u is string | null => u === null || typeof u === "string"
+const flag = (u: unknown): boolean | undefined => (u === 1 || u === true ? true : u === 0 || u === false ? false : undefined)
+
+/**
+ * A flat row of `wa_numbers` as the core reads it: `StoredNumberRow` then `fromRow`.
+ *
+ * Rows in the shape this adapter writes (plain integers, 0/1 or booleans, known literals) take a
+ * direct path that builds exactly what the schema would; anything else (a `bigint` or numeric
+ * string from a driver, an unexpected value) goes through the schema, which decides. Decoding a
+ * row with the schema costs about 2 µs; a bulk check reads a row per number.
+ */
+export const toStoredNumber = (row: any): ResultStore.StoredNumber => {
+  if (typeof row === "object" && row !== null && typeof row.number === "string" && isInt(row.added_at)) {
+    if (row.status === null && row.outcome === null && row.semantics === null && row.checked_at === null) {
+      if (row.wa_id === null && row.wa_id_trusted === null && row.anomaly === null && row.server_version === null && row.detail === null) {
+        return { number: row.number, added_at: row.added_at, result: null }
+      }
+    } else {
+      const trusted = flag(row.wa_id_trusted)
+      const anomaly = flag(row.anomaly)
+      if (
+        statuses.has(row.status) && outcomes.has(row.outcome) && semantics.has(row.semantics) && isInt(row.checked_at) &&
+        trusted !== undefined && anomaly !== undefined && isText(row.wa_id) && isText(row.server_version) && isText(row.detail)
+      ) {
+        return {
+          number: row.number,
+          added_at: row.added_at,
+          result: {
+            status: row.status,
+            outcome: row.outcome,
+            wa_id: row.wa_id,
+            wa_id_trusted: trusted,
+            anomaly,
+            semantics: row.semantics,
+            server_version: row.server_version,
+            detail: row.detail,
+            checked_at: row.checked_at
+          }
+        }
+      }
+    }
+  }
+  return ResultStore.fromRow(decodeNumberRow(row))
+}
+
+/** A row of `wa_history` (previous/current as JSON text) as the core reads it. */
+export const toHistoryEntry = (row: {
+  readonly number: unknown
+  readonly change: unknown
+  readonly checked_at: unknown
+  readonly previous: unknown
+  readonly current: unknown
+}): ResultStore.HistoryEntry =>
+  decodeHistory({
+    number: row.number,
+    change: row.change,
+    checked_at: row.checked_at,
+    previous: row.previous === null ? null : JSON.parse(String(row.previous)),
+    current: JSON.parse(String(row.current))
+  })
+
+/**
+ * A result as JSON text for `wa_history`. A `StoredResult`'s encoded form is its decoded form
+ * (booleans and integer milliseconds), so the fields are written directly, in a fixed order;
+ * reading decodes them with the schema.
+ */
+export const resultJson = (r: ResultStore.StoredResult): string =>
+  JSON.stringify({
+    status: r.status,
+    outcome: r.outcome,
+    wa_id: r.wa_id,
+    wa_id_trusted: r.wa_id_trusted,
+    anomaly: r.anomaly,
+    semantics: r.semantics,
+    server_version: r.server_version,
+    detail: r.detail,
+    checked_at: r.checked_at
+  })
+
+/** The result columns of `wa_numbers` for a write. */
+export const resultColumns = (number: string, at: number, r: ResultStore.StoredResult) => ({
+  number,
+  added_at: at,
+  status: r.status,
+  outcome: r.outcome,
+  wa_id: r.wa_id,
+  wa_id_trusted: r.wa_id_trusted,
+  anomaly: r.anomaly,
+  semantics: r.semantics,
+  server_version: r.server_version,
+  detail: r.detail,
+  checked_at: r.checked_at
+})
+
+/** An integer a driver hands back (number, bigint or numeric string). */
+export const int = (value: unknown): number => (value === null || value === undefined ? 0 : Number(value))
+
+/**
+ * Removes secrets from a message before it leaves the store: the password of a PostgreSQL URL
+ * (and its percent-encoded form), wherever a driver may have echoed it.
+ */
+export type Redact = (text: string) => string
+
+export const redactor = (secrets: ReadonlyArray<string>): Redact => {
+  const needles = secrets.filter((s) => s.length > 0).flatMap((s) => [s, encodeURIComponent(s)])
+  return (text) => needles.reduce((acc, s) => acc.split(s).join("***"), text)
+}
+
+const messageOf = (error: unknown): string => {
+  if (typeof error === "object" && error !== null && "_tag" in error && error._tag === "SqlError") {
+    const sqlError = error as SqlError
+    const cause = sqlError.reason.cause
+    const detail = typeof cause === "object" && cause !== null && "message" in cause ? String(cause.message) : ""
+    return detail.length > 0 && detail !== sqlError.message ? `${sqlError.message}: ${detail}` : sqlError.message
+  }
+  if (error instanceof Error) return error.message
+  return String(error)
+}
+
+/** Any failure of an operation as a `StoreError`, secrets removed. */
+export const toStoreError = (operation: string, redact: Redact) => (error: unknown): ResultStore.StoreError =>
+  new ResultStore.StoreError({ operation, message: redact(messageOf(error)) })
+
+/** Decoding failures of rows become `StoreError`s too (a corrupt row is the store's failure). */
+export const decodeOrFail = <A>(operation: string, redact: Redact, f: () => A): Effect.Effect<A, ResultStore.StoreError> =>
+  Effect.try({ try: f, catch: toStoreError(operation, redact) })

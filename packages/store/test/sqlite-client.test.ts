@@ -1,0 +1,186 @@
+import { describe, expect, it } from "@effect/vitest"
+import { Effect, Exit, Stream } from "effect"
+import * as Reactivity from "effect/reactivity/Reactivity"
+import * as Migrator from "effect/sql/Migrator"
+import * as SqlClient from "effect/sql/SqlClient"
+import { spawn } from "node:child_process"
+import { existsSync, mkdtempSync, rmSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { afterAll } from "vitest"
+import { SqliteClient } from "../src/index.ts"
+
+const dir = mkdtempSync(join(tmpdir(), "wa-sqlite-client-"))
+afterAll(() => rmSync(dir, { recursive: true, force: true }))
+let files = 0
+const freshFile = () => join(dir, `db-${++files}.sqlite`)
+
+/** Runs `body` with a client on a new database file (a real file: WAL needs one). */
+const withClient = <A, E>(
+  body: (sql: SqliteClient.SqliteClient) => Effect.Effect<A, E, SqlClient.SqlClient>,
+  config: Partial<SqliteClient.SqliteClientConfig> = {}
+) =>
+  Effect.gen(function*() {
+    const sql = yield* SqliteClient.SqliteClient
+    return yield* body(sql)
+  }).pipe(Effect.provide(SqliteClient.layer({ filename: freshFile(), ...config })))
+
+describe("SqliteClient: a SqlClient on node:sqlite", () => {
+  it.effect("writes and reads rows with parameters, nulls, bytes, booleans and big integers", () =>
+    withClient((sql) =>
+      Effect.gen(function*() {
+        yield* sql`CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT, flag INTEGER, data BLOB, big INTEGER)`
+        yield* sql`INSERT INTO t ${sql.insert({ id: 1, name: "a'b", flag: true, data: new Uint8Array([1, 2]), big: 2n ** 62n })}`
+        yield* sql`INSERT INTO t ${sql.insert([{ id: 2, name: null, flag: false, data: null, big: 1 }])}`
+        const rows = yield* sql<any>`SELECT id, name, flag, data FROM t ORDER BY id`
+        expect(rows.map((r) => [r.id, r.name, r.flag])).toEqual([[1, "a'b", 1], [2, null, 0]])
+        expect([...rows[0].data]).toEqual([1, 2])
+        const safe = yield* sql<{ big: bigint }>`SELECT big FROM t WHERE id = ${1}`.pipe(
+          Effect.provideService(SqlClient.SafeIntegers, true)
+        )
+        expect(safe[0]!.big).toBe(2n ** 62n)
+        const values = yield* sql`SELECT id, name FROM t WHERE id IN ${sql.in([1, 2])} ORDER BY id`.values
+        expect(values).toEqual([[1, "a'b"], [2, null]])
+      })))
+
+  it.effect("opens the file in WAL mode with the configured busy timeout", () =>
+    withClient((sql) =>
+      Effect.gen(function*() {
+        const [mode] = yield* sql<{ journal_mode: string }>`PRAGMA journal_mode`
+        const [busy] = yield* sql<{ timeout: number }>`PRAGMA busy_timeout`
+        expect(mode!.journal_mode).toBe("wal")
+        expect(busy!.timeout).toBe(1234)
+      }), { busyTimeout: "1234 millis" }))
+
+  it.effect("commits a transaction, rolls back a failed one and a failed savepoint only", () =>
+    withClient((sql) =>
+      Effect.gen(function*() {
+        yield* sql`CREATE TABLE t (v INTEGER)`
+        yield* sql.withTransaction(sql`INSERT INTO t VALUES (1)`)
+        const failed = yield* sql.withTransaction(
+          Effect.andThen(sql`INSERT INTO t VALUES (2)`, Effect.fail("boom"))
+        ).pipe(Effect.exit)
+        expect(Exit.isFailure(failed)).toBe(true)
+        yield* sql.withTransaction(Effect.gen(function*() {
+          yield* sql`INSERT INTO t VALUES (3)`
+          yield* sql.withTransaction(Effect.andThen(sql`INSERT INTO t VALUES (4)`, Effect.fail("inner"))).pipe(
+            Effect.ignore
+          )
+        }))
+        const rows = yield* sql<{ v: number }>`SELECT v FROM t ORDER BY v`
+        expect(rows.map((r) => r.v)).toEqual([1, 3])
+      })))
+
+  it.effect("serialises concurrent transactions of one process: no lost update", () =>
+    withClient((sql) =>
+      Effect.gen(function*() {
+        yield* sql`CREATE TABLE counter (id INTEGER PRIMARY KEY, n INTEGER)`
+        yield* sql`INSERT INTO counter VALUES (1, 0)`
+        const increment = sql.withTransaction(Effect.gen(function*() {
+          const [row] = yield* sql<{ n: number }>`SELECT n FROM counter WHERE id = 1`
+          yield* Effect.yieldNow
+          yield* sql`UPDATE counter SET n = ${row!.n + 1} WHERE id = 1`
+        }))
+        yield* Effect.all(Array.from({ length: 200 }, () => increment), { concurrency: 20, discard: true })
+        const [row] = yield* sql<{ n: number }>`SELECT n FROM counter`
+        expect(row!.n).toBe(200)
+      })))
+
+  it.effect("streams a large result in chunks, in order", () =>
+    withClient((sql) =>
+      Effect.gen(function*() {
+        yield* sql`CREATE TABLE t (v INTEGER PRIMARY KEY)`
+        yield* sql`WITH RECURSIVE s(v) AS (SELECT 1 UNION ALL SELECT v + 1 FROM s WHERE v < 5000) INSERT INTO t SELECT v FROM s`
+        const rows = yield* Stream.runCollect(sql<{ v: number }>`SELECT v FROM t ORDER BY v`.stream)
+        expect(rows.length).toBe(5000)
+        expect(rows.every((r, i) => r.v === i + 1)).toBe(true)
+      }), { streamChunkSize: 333 }))
+
+  it.effect("runs migrations once with effect/sql's Migrator", () =>
+    Effect.gen(function*() {
+      const filename = freshFile()
+      const migrations = Migrator.fromRecord({
+        "1_first": Effect.gen(function*() {
+          const sql = yield* SqlClient.SqlClient
+          yield* sql`CREATE TABLE a (x INTEGER)`
+        }),
+        "2_second": Effect.gen(function*() {
+          const sql = yield* SqlClient.SqlClient
+          yield* sql`CREATE TABLE b (y INTEGER)`
+        })
+      })
+      const run = Migrator.make({})({ loader: migrations }).pipe(Effect.provide(SqliteClient.layer({ filename })))
+      expect(yield* run).toEqual([[1, "first"], [2, "second"]])
+      expect(yield* run).toEqual([])
+    }))
+
+  it.effect("reports a unique violation and a syntax error as typed SqlErrors", () =>
+    withClient((sql) =>
+      Effect.gen(function*() {
+        yield* sql`CREATE TABLE t (id INTEGER PRIMARY KEY, u TEXT UNIQUE)`
+        yield* sql`INSERT INTO t (u) VALUES ('x')`
+        const dup = yield* Effect.flip(sql`INSERT INTO t (u) VALUES ('x')`)
+        expect(dup.reason._tag).toBe("UniqueViolation")
+        const bad = yield* Effect.flip(sql`SELEC 1`)
+        expect(bad._tag).toBe("SqlError")
+        expect(bad.message).toMatch(/Failed to execute/)
+      })))
+
+  it.effect("fails to open a file in a missing directory with a ConnectionError, not a crash", () =>
+    Effect.gen(function*() {
+      const error = yield* Effect.flip(
+        Effect.provide(Effect.void, SqliteClient.layer({ filename: join(dir, "missing", "x.db") }))
+      )
+      expect(error.reason._tag).toBe("ConnectionError")
+      expect(existsSync(join(dir, "missing"))).toBe(false)
+    }))
+
+  it.effect("exports the database as SQLite file bytes", () =>
+    withClient((sql) =>
+      Effect.gen(function*() {
+        yield* sql`CREATE TABLE t (v INTEGER)`
+        const bytes = yield* sql.export
+        expect(Buffer.from(bytes.subarray(0, 15)).toString()).toBe("SQLite format 3")
+      })))
+
+  it.effect("a second connection waiting past the busy timeout fails with a retryable LockTimeoutError", () =>
+    Effect.gen(function*() {
+      const filename = freshFile()
+      const holder = yield* SqliteClient.make({ filename }).pipe(Effect.provide(Reactivity.layer))
+      yield* holder`CREATE TABLE t (v INTEGER)`
+      const blocked = Effect.gen(function*() {
+        const sql = yield* SqlClient.SqlClient
+        return yield* Effect.flip(sql.withTransaction(sql`INSERT INTO t VALUES (2)`))
+      }).pipe(Effect.provide(SqliteClient.layer({ filename, busyTimeout: "50 millis" })))
+      // The holder keeps its write transaction open while the other connection tries to begin.
+      const error = yield* holder.withTransaction(Effect.andThen(holder`INSERT INTO t VALUES (1)`, blocked))
+      expect(error.reason._tag).toBe("LockTimeoutError")
+      expect(error.isRetryable).toBe(true)
+    }).pipe(Effect.scoped))
+})
+
+describe("SqliteClient: several processes on one file", () => {
+  it.live("4 processes incrementing one counter in transactions lose no update (BEGIN IMMEDIATE + busy timeout)", () =>
+    Effect.gen(function*() {
+      const filename = freshFile()
+      yield* Effect.gen(function*() {
+        const sql = yield* SqlClient.SqlClient
+        yield* sql`CREATE TABLE counter (id INTEGER PRIMARY KEY, n INTEGER)`
+        yield* sql`INSERT INTO counter VALUES (1, 0)`
+      }).pipe(Effect.provide(SqliteClient.layer({ filename })))
+      const child = () =>
+        Effect.callback<number>((resume) => {
+          const proc = spawn(process.execPath, [join(import.meta.dirname, "fixtures", "increment.ts"), filename, "150"], {
+            stdio: ["ignore", "inherit", "inherit"]
+          })
+          proc.on("exit", (code) => resume(Effect.succeed(code ?? -1)))
+        })
+      const codes = yield* Effect.all([child(), child(), child(), child()], { concurrency: "unbounded" })
+      expect(codes).toEqual([0, 0, 0, 0])
+      const n = yield* Effect.gen(function*() {
+        const sql = yield* SqlClient.SqlClient
+        return (yield* sql<{ n: number }>`SELECT n FROM counter`)[0]!.n
+      }).pipe(Effect.provide(SqliteClient.layer({ filename })))
+      expect(n).toBe(600)
+    }), 60_000)
+})
