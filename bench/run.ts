@@ -6,7 +6,8 @@ import { mkdirSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
 import { type Figure, fmt } from "./src/harness.ts"
 import { bulkFigures } from "./src/figures/bulk.ts"
-import { memoryFigure, startupFigure } from "./src/figures/cli.ts"
+import { startupFigure } from "./src/figures/cli.ts"
+import { memoryFigures } from "./src/figures/memory.ts"
 import { ceilingFigures } from "./src/figures/ceiling.ts"
 import { independentRateLimitFigure, pollingFigure, rateLimitFigure } from "./src/figures/pacing.ts"
 import { storeFigures } from "./src/figures/store.ts"
@@ -23,7 +24,7 @@ const groups: Array<Group> = [
   { ids: [1, 2], run: () => translationFigures(size) },
   { ids: [3, 4], run: () => bulkFigures(size) },
   { ids: [5], run: async () => [await rateLimitFigure(size)] },
-  { ids: [6], run: async () => [await memoryFigure(size)] },
+  { ids: [6, 12, 13, 14], run: () => memoryFigures(size, (id) => only === undefined || only.has(id)) },
   { ids: [7], run: () => [startupFigure()] },
   { ids: [8], run: async () => [await pollingFigure(size)] },
   { ids: [9], run: async () => [await independentRateLimitFigure(size)] },

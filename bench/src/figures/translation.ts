@@ -1,4 +1,5 @@
-// Figures 1 and 2: core translation and lint against bare libphonenumber-js on the same inputs.
+// Figures 1 and 2: core translation and lint against bare libphonenumber-js on the same inputs,
+// in CPU time (see harness `rate`), medians of interleaved runs.
 import { Translation } from "@wa-contacts/core"
 import { parsePhoneNumberFromString } from "libphonenumber-js/max"
 import { type Figure, interleaved, type Size } from "../harness.ts"
@@ -43,14 +44,14 @@ export const translationFigures = (size: Size): Array<Figure> => {
     },
     {
       id: 2,
-      name: `core lint (${n.toLocaleString("en-US")} inputs)`,
+      name: `core lint (${n.toLocaleString("en-US")} inputs), median of ${rounds} runs`,
       value: l.subject,
       unit: "numbers/s",
       anchor: l.anchor,
       anchorName: "bare parse + isValid (max)",
       ratio: l.subject / l.anchor,
-      goal: "ratio >= 0.8",
-      met: l.subject / l.anchor >= 0.8
+      goal: "ratio >= 0.9",
+      met: l.subject / l.anchor >= 0.9
     }
   ]
 }

@@ -9,7 +9,12 @@
  *
  * @since 0.1.0
  */
-import { parsePhoneNumberFromString, validatePhoneNumberLength, type CountryCallingCode } from "libphonenumber-js/max"
+import {
+  parsePhoneNumberFromString,
+  validatePhoneNumberLength,
+  type CountryCallingCode,
+  type PhoneNumber
+} from "libphonenumber-js/max"
 
 /** An international number as the server sees it: `+` and digits. */
 export type TranslatedNumber = string & { readonly TranslatedNumber: unique symbol }
@@ -25,6 +30,7 @@ export type WarningCode =
   | "INVALID_COUNTRY_CODE"
   | "NO_DIGITS"
   | "INTERNATIONAL_PREFIX"
+  | "TRUNK_PREFIX"
   | "UNKNOWN_REGISTERED_NUMBER"
   | "DUPLICATE"
 
@@ -42,8 +48,10 @@ export interface Translation {
   readonly input: string
   readonly translated: TranslatedNumber | undefined
   /**
-   * Whether the translated number is a valid number (libphonenumber-js `max`); `undefined` when the
-   * check was skipped (`validity: "ambiguous"` and an input with `+`).
+   * Whether the translated number — the one the server will check, digit for digit — is a valid
+   * number (libphonenumber-js `max`); `undefined` when the check was skipped (`validity:
+   * "ambiguous"` and an input with `+`). Never libphonenumber's normalised reading of it: that
+   * drops a trunk prefix kept after the country code (`+44 (0)20…`), which the server keeps.
    */
   readonly valid: boolean | undefined
   readonly warnings: ReadonlyArray<Warning>
@@ -114,28 +122,71 @@ const lengthWarning = (e164: string): Warning | undefined => {
 }
 
 /**
- * The length verdict of an international number, remembered per shape: its first four digits
- * (the calling code and the start of the national number, which is what picks the country within
- * a shared calling code such as +1 or +7) and its length. A list of a million numbers has a few
- * thousand shapes, so the parse behind a verdict runs once per shape instead of once per number.
+ * What the shape of an international number says: its first four digits (the calling code and the
+ * start of the national number, which is what picks the country within a shared calling code such
+ * as +1 or +7) and its length. A list of a million numbers has a few thousand shapes, so the parse
+ * behind a verdict runs once per shape instead of once per number.
+ * - `length`: the length warning, when the length is off (the message names the sample number);
+ * - `callingCode`: the calling code libphonenumber read, when it knows one;
+ * - `strips`: whether libphonenumber's reading of the sample dropped digits the server keeps (a
+ *   trunk prefix after the calling code, `+44 0…`, `+1 1…`): numbers of such a shape need a parse.
  */
-const verdictByShape = new Map<string, Warning | null>()
+interface ShapeVerdict {
+  readonly length: Warning | null
+  readonly callingCode: string | undefined
+  readonly strips: boolean
+}
+const verdictByShape = new Map<string, ShapeVerdict>()
 const SHAPE_CACHE_SIZE = 16_384
 
-const lengthByShape = (digits: string): Warning | undefined => {
+const shapeOf = (digits: string): ShapeVerdict => {
   const shape = `${digits.slice(0, 4)}:${digits.length}`
   let verdict = verdictByShape.get(shape)
   if (verdict === undefined) {
     const e164 = `+${digits}`
-    verdict = parsePhoneNumberFromString(e164)?.isPossible() === true ? null : (lengthWarning(e164) ?? null)
+    const parsed = parsePhoneNumberFromString(e164)
+    verdict = {
+      length: parsed?.isPossible() === true ? null : (lengthWarning(e164) ?? null),
+      callingCode: parsed?.countryCallingCode,
+      strips: parsed !== undefined && parsed.number !== e164
+    }
     if (verdictByShape.size >= SHAPE_CACHE_SIZE) verdictByShape.clear()
     verdictByShape.set(shape, verdict)
   }
-  // The message names the number, so it is made per input; the verdict is shared.
-  return verdict === null ? undefined : { code: verdict.code, message: verdict.message.replace(/^\+\d+/, `+${digits}`) }
+  return verdict
 }
 
-const isValidE164 = (e164: string): boolean => parsePhoneNumberFromString(e164)?.isValid() ?? false
+/** The shape's length warning, naming this number (the verdict is shared, the message is not). */
+const lengthOfShape = (verdict: ShapeVerdict, digits: string): Warning | undefined =>
+  verdict.length === null ? undefined : { code: verdict.length.code, message: verdict.length.message.replace(/^\+\d+/, `+${digits}`) }
+
+/**
+ * The warning for an international number that libphonenumber reads as another number: it drops
+ * a trunk prefix kept after the calling code (`+44 (0)20 7946 0958`, `+49 030…`, `+1 1 631…`),
+ * which is dialled only within the country. The server does not drop it: it checks the digits as
+ * sent, a number that does not exist. `undefined` when the reading is the number as sent.
+ */
+const trunkPrefixWarning = (translated: TranslatedNumber, parsed: PhoneNumber | undefined): Warning | undefined => {
+  if (parsed === undefined || parsed.number === translated) return undefined
+  const callingCode = parsed.countryCallingCode
+  const national = translated.slice(1 + callingCode.length)
+  const prefix = national.endsWith(parsed.nationalNumber) ? national.slice(0, national.length - parsed.nationalNumber.length) : ""
+  return warn(
+    "TRUNK_PREFIX",
+    prefix.length > 0 && translated.startsWith(`+${callingCode}`)
+      ? `${JSON.stringify(prefix)} after +${callingCode} is a trunk prefix, dialled only within the country: the server will check ${translated}, not ${parsed.number}; send ${parsed.number}`
+      : `the server will check ${translated} as sent, which is not a valid number; ${parsed.number} probably was meant`
+  )
+}
+
+/**
+ * The valid number an international number was meant to be: itself when valid as sent, the number
+ * without its trunk prefix when only that is valid (`+4402079460958` → `+442079460958`).
+ */
+const meantNumber = (e164: string): string | undefined => {
+  const parsed = parsePhoneNumberFromString(e164)
+  return parsed?.isValid() === true ? parsed.number : undefined
+}
 
 /** Whether the digits start with an international dialling prefix of the registered country. */
 const usesInternationalPrefix = (digits: string, callingCode: CallingCode | undefined): boolean =>
@@ -163,14 +214,26 @@ export const translate = (
   if (trimmed.startsWith("+")) {
     const translated = `+${digits}` as TranslatedNumber
     if (validity === "ambiguous") {
-      const length = lengthByShape(digits)
-      return { input, translated, valid: length === undefined ? undefined : false, warnings: length === undefined ? [] : [length] }
+      const shape = shapeOf(digits)
+      const length = lengthOfShape(shape, digits)
+      if (length !== undefined) return { input, translated, valid: false, warnings: [length] }
+      // A trunk prefix needs a parse; only numbers that can have one get it: those of a shape whose
+      // sample lost digits, and those with a 0 (the trunk prefix of most countries) after the code.
+      const trunk = shape.strips || (shape.callingCode !== undefined && digits[shape.callingCode.length] === "0")
+        ? trunkPrefixWarning(translated, parsePhoneNumberFromString(translated))
+        : undefined
+      return trunk === undefined ? { input, translated, valid: undefined, warnings: [] } : { input, translated, valid: false, warnings: [trunk] }
     }
     const parsed = parsePhoneNumberFromString(translated)
-    // The length verdict re-parses: ask for it only when the parse says the length is off.
-    const length = parsed?.isPossible() === true ? undefined : lengthWarning(translated)
-    if (length !== undefined) return { input, translated, valid: false, warnings: [length] }
+    // A valid number has a possible length (its patterns imply it): the length is asked about, and
+    // its problem taken from the shape's verdict, only for the others.
     const valid = parsed?.isValid() ?? false
+    const length = valid || parsed?.isPossible() === true ? undefined : lengthOfShape(shapeOf(digits), digits)
+    if (length !== undefined) return { input, translated, valid: false, warnings: [length] }
+    // libphonenumber's verdict is about its own reading; when that is not the number as sent, the
+    // number as sent is not a valid one (the reading drops digits only the server would keep).
+    const trunk = trunkPrefixWarning(translated, parsed)
+    if (trunk !== undefined) return { input, translated, valid: false, warnings: [trunk] }
     return { input, translated, valid, warnings: valid ? [] : [warn("INVALID_NUMBER", `${translated} is not a valid phone number`)] }
   }
 
@@ -193,17 +256,20 @@ export const translate = (
   }
   const parsed = parsePhoneNumberFromString(trimmed, { defaultCallingCode: callingCode as CountryCallingCode })
   const translated = (parsed?.number ?? `+${callingCode}${digits}`) as TranslatedNumber
-  const length = parsed?.isPossible() === true ? undefined : lengthWarning(translated)
-  const valid = length === undefined && (parsed?.isValid() ?? false)
+  const valid = parsed?.isValid() ?? false
+  const length = valid || parsed?.isPossible() === true ? undefined : lengthOfShape(shapeOf(translated.slice(1)), translated.slice(1))
   if (length !== undefined) warnings.push(length)
   if (!valid) {
     // Only where the verdict can change: is the same input with a `+` a valid number?
     const withPlus = `+${digits}`
-    // No calling code starts with 0, so `+0…` needs no parse.
-    if (digits[0] !== "0" && withPlus !== translated && isValidE164(withPlus)) {
+    // No calling code starts with 0, so `+0…` needs no parse; nor does a number whose shape says
+    // its length or calling code is impossible (most inputs this far).
+    const shape = digits[0] !== "0" && withPlus !== translated ? shapeOf(digits) : undefined
+    const meant = shape !== undefined && shape.length === null && shape.callingCode !== undefined ? meantNumber(withPlus) : undefined
+    if (meant !== undefined && meant !== translated) {
       warnings.push(warn(
         "LIKELY_MISTRANSLATED",
-        `the server will check ${translated}, which is not a valid number; ${withPlus} probably was meant: send it with a +`
+        `the server will check ${translated}, which is not a valid number; ${meant} probably was meant: send it with a +`
       ))
     } else if (length === undefined) {
       warnings.push(warn("INVALID_NUMBER", `${translated} is not a valid phone number`))

@@ -1,0 +1,71 @@
+/**
+ * The bulk check's memory of distinct numbers (internal/AnswerTable.ts): every number seen is
+ * remembered exactly — pending until answered, then its answer — through every growth step of
+ * the compact table, for E.164 keys (the table) and other keys (the fallback map) alike.
+ */
+import { describe, expect, it } from "@effect/vitest"
+import { AnswerTable } from "../src/internal/AnswerTable.ts"
+import type { Outcome, WaId } from "../src/CheckResult.ts"
+
+const numberOf = (i: number) => `+1${200 + (i % 800)}${String(2_000_000 + i).padStart(7, "0")}`
+const user = (key: string): Outcome => ({ _tag: "WhatsAppUser", waId: key.slice(1) as WaId })
+
+describe("AnswerTable", () => {
+  it("remembers 300,000 distinct numbers through every growth step: pending, then each its own answer", () => {
+    const table = new AnswerTable()
+    const n = 300_000
+    const wrong: Array<string> = []
+    for (let i = 0; i < n; i++) {
+      const key = numberOf(i)
+      if (table.see(key) !== undefined) wrong.push(`${key} seen before it was`)
+      if (i % 3 === 0) table.set(key, { outcome: user(key), semantics: "legacy" })
+      if (i % 3 === 1) table.set(key, { outcome: { _tag: "NotWhatsAppUser", anomaly: false }, semantics: "repurposed" })
+    }
+    for (let i = 0; i < n; i++) {
+      const key = numberOf(i)
+      if (!table.has(key) || table.see(key) !== true) wrong.push(`${key} forgotten`)
+      const answer = table.get(key)
+      const expected = i % 3 === 0 ? { outcome: user(key), semantics: "legacy" }
+        : i % 3 === 1 ? { outcome: { _tag: "NotWhatsAppUser", anomaly: false }, semantics: "repurposed" }
+        : undefined // still pending
+      if (JSON.stringify(answer) !== JSON.stringify(expected)) wrong.push(`${key}: ${JSON.stringify(answer)}`)
+    }
+    // Numbers never seen are not found, whatever the table's size.
+    for (let i = n; i < n + 1000; i++) if (table.has(numberOf(i))) wrong.push(`${numberOf(i)} found, never seen`)
+    expect(wrong.slice(0, 5)).toEqual([])
+  })
+
+  it("an answer that is not the number's own digits, and keys that are not E.164, are kept as given", () => {
+    const table = new AnswerTable()
+    const other: Outcome = { _tag: "WhatsAppUser", waId: "999" as WaId }
+    table.markPending("+16315551000")
+    table.set("+16315551000", { outcome: other, semantics: "unknown" })
+    expect(table.get("+16315551000")).toEqual({ outcome: other, semantics: "unknown" })
+    expect(table.see("raw:call me")).toBeUndefined()
+    expect(table.has("raw:call me")).toBe(true)
+    table.set("raw:call me", { outcome: user("+1"), semantics: "legacy" })
+    expect(table.get("raw:call me")).toEqual({ outcome: user("+1"), semantics: "legacy" })
+  })
+
+  it("every answer code with every semantics survives the table (codes fit its int8 slots)", () => {
+    const table = new AnswerTable()
+    const outcomes = (key: string): ReadonlyArray<Outcome> => [
+      user(key),
+      { _tag: "Checked", waIdHint: { _tag: "UntrustedWaId", hint: key.slice(1) } },
+      { _tag: "Checked", waIdHint: undefined },
+      { _tag: "NotWhatsAppUser", anomaly: false },
+      { _tag: "NotWhatsAppUser", anomaly: true },
+      { _tag: "Processing", waIdHint: { _tag: "UntrustedWaId", hint: key.slice(1) } },
+      { _tag: "Processing", waIdHint: undefined }
+    ]
+    let i = 0
+    for (const semantics of ["legacy", "repurposed", "unknown"] as const) {
+      for (let o = 0; o < 7; o++) {
+        const key = numberOf(i++)
+        const outcome = outcomes(key)[o]!
+        table.set(key, { outcome, semantics })
+        expect(table.get(key)).toEqual({ outcome, semantics })
+      }
+    }
+  })
+})
