@@ -112,7 +112,7 @@ describe.skipIf(!hasChromium)("the simulator's live page in headless Chromium (r
 
     const run = await waBin(["check", "+16315551000"], { env: env() })
     expect(run.code).toBe(0)
-    expect(run.stderr).toContain("2 retried")
+    expect(run.stderr).toContain("2 retries after errors")
     await textBecomes(page, row("by-status", "503"), "2")
     await textBecomes(page, "#fault-overloaded_next .current", "0")
     const overloaded = page.locator("#journal-rows tr.entry").filter({ has: page.locator("td.fault", { hasText: "overloaded" }) })
