@@ -32,6 +32,7 @@ export type WarningCode =
   | "INTERNATIONAL_PREFIX"
   | "TRUNK_PREFIX"
   | "UNKNOWN_REGISTERED_NUMBER"
+  | "UNREADABLE"
   | "DUPLICATE"
 
 /** A lint warning: a stable code and a message for people. */
@@ -41,7 +42,7 @@ export interface Warning {
 }
 
 /** The warnings that mean the server's check of this input will fail. */
-export const FAILING_CODES: ReadonlySet<WarningCode> = new Set(["TOO_SHORT", "TOO_LONG", "INVALID_LENGTH", "NO_DIGITS", "INVALID_COUNTRY_CODE"])
+export const FAILING_CODES: ReadonlySet<WarningCode> = new Set(["TOO_SHORT", "TOO_LONG", "INVALID_LENGTH", "NO_DIGITS", "INVALID_COUNTRY_CODE", "UNREADABLE"])
 
 /** What one input becomes. `translated` is absent only when it cannot be known (no digits, or no `+` and no registered number). */
 export interface Translation {
@@ -256,8 +257,20 @@ export const translate = (
   }
   const parsed = parsePhoneNumberFromString(trimmed, { defaultCallingCode: callingCode as CountryCallingCode })
   const translated = (parsed?.number ?? `+${callingCode}${digits}`) as TranslatedNumber
-  const valid = parsed?.isValid() ?? false
-  const length = valid || parsed?.isPossible() === true ? undefined : lengthOfShape(shapeOf(translated.slice(1)), translated.slice(1))
+  if (parsed === undefined) {
+    // The server's national reading is the same parse: where it reads nothing (a `+` after the
+    // start, letters among the digits), it looks nothing up.
+    warnings.push(warn("UNREADABLE", `the server cannot read it as a number of +${callingCode}: the check will fail`))
+    return { input, translated, valid: false, warnings }
+  }
+  const valid = parsed.isValid()
+  // The verdict on the national reading is the server's: the shape's verdict (on the international
+  // form) only names the problem, and a reading impossible as dialled fails even when the same
+  // digits would be possible written internationally.
+  const length = valid || parsed.isPossible()
+    ? undefined
+    : (lengthOfShape(shapeOf(translated.slice(1)), translated.slice(1)) ??
+      warn("INVALID_LENGTH", `${translated} has a length no number of +${callingCode} has as dialled: the check will fail`))
   if (length !== undefined) warnings.push(length)
   if (!valid) {
     // Only where the verdict can change: is the same input with a `+` a valid number?
