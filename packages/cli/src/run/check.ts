@@ -24,11 +24,7 @@ import { aroundStore, type StoreCheckInput, throughStore } from "./storeCheck.ts
 export { CHECK_COLUMNS, recordOf }
 
 /** The parsed flags of `check`. */
-export interface CheckInput extends Connection.ConnectionOptions, StoreCheckInput {
-  readonly numbers: ReadonlyArray<string>
-  readonly file: Option.Option<string>
-  readonly column: Option.Option<string>
-  readonly delimiter: Option.Option<string>
+export interface CheckInput extends Connection.ConnectionOptions, StoreCheckInput, Input.InputFlags {
   readonly wait: Option.Option<boolean>
   readonly forceCheck: boolean
   readonly batchSize: Option.Option<number>
@@ -58,12 +54,7 @@ export const run = Effect.fnUntraced(function*(input: CheckInput) {
   if (through instanceof Exit) return yield* through
 
   yield* Effect.scoped(Effect.gen(function*() {
-    const source = yield* Input.open({
-      numbers: input.numbers,
-      file: Option.getOrUndefined(input.file),
-      column: Option.getOrUndefined(input.column),
-      delimiter: Option.getOrUndefined(input.delimiter)
-    })
+    const source = yield* Input.open(Input.optionsOf(input))
     const done = input.resume && outputPath !== undefined ? yield* Resume.load(outputPath, format) : undefined
     const target = yield* Output.open({
       path: outputPath,
