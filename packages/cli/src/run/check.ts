@@ -24,16 +24,13 @@ import { aroundStore, type StoreCheckInput, throughStore } from "./storeCheck.ts
 export { CHECK_COLUMNS, recordOf }
 
 /** The parsed flags of `check`. */
-export interface CheckInput extends Connection.ConnectionOptions, StoreCheckInput, Input.InputFlags {
+export interface CheckInput extends Connection.ConnectionOptions, StoreCheckInput, Input.InputFlags, Output.OutputFlags {
   readonly wait: Option.Option<boolean>
   readonly forceCheck: boolean
   readonly batchSize: Option.Option<number>
   readonly concurrency: Option.Option<number>
   readonly rate: Option.Option<number>
   readonly maxWait: Option.Option<Duration.Duration>
-  readonly format: Option.Option<Output.Format>
-  readonly output: Option.Option<string>
-  readonly force: boolean
   readonly resume: boolean
   readonly quiet: boolean
 }

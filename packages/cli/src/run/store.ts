@@ -102,7 +102,7 @@ export const importNumbers = Effect.fnUntraced(function*(input: StoreInput & Inp
 })
 
 /** `store export`. */
-export const exportStore = (input: StoreInput & { readonly format: Option.Option<Output.Format>; readonly output: Option.Option<string>; readonly force: boolean }) =>
+export const exportStore = (input: StoreInput & Output.OutputFlags) =>
   withStore(input, print({ ...input, quiet: false }, EXPORT_COLUMNS, Stream.map(StoreAdmin.exportAll, exportRecordOf)))
 
 const STATS_COLUMNS: ReadonlyArray<Output.Column> = [

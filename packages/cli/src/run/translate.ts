@@ -27,11 +27,8 @@ export const TRANSLATE_COLUMNS: ReadonlyArray<Output.Column> = [
 ]
 
 /** Run `translate`. */
-export const run = Effect.fnUntraced(function*(input: Input.InputFlags & {
+export const run = Effect.fnUntraced(function*(input: Input.InputFlags & Output.OutputFlags & {
   readonly registered: string
-  readonly format: Option.Option<Output.Format>
-  readonly output: Option.Option<string>
-  readonly force: boolean
 }) {
   const translator = new Translation.Translator(input.registered)
   if (translator.callingCode === undefined) {
