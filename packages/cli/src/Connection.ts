@@ -16,40 +16,31 @@ import { Exit, ExitCode, type Failure, usage } from "./ExitCode.ts"
 /** The simulator's default registered number (the vendor's sample is a +1 number). */
 export const MOCK_REGISTERED = "+16315550000"
 
-const optionalEnv = <A>(flag: Flag.Flag<A>, config: Config.Config<A>): Flag.Flag<Option.Option<A>> =>
-  flag.pipe(Flag.withFallbackConfig(config), Flag.optional)
+/** A text flag that falls back to the environment variable `env`, named in its description (with `more` after it). */
+const envText = (name: string, env: string, description: string, more = ""): Flag.Flag<Option.Option<string>> =>
+  Flag.String(name).pipe(Flag.withDescription(`${description} (env ${env}${more})`), Flag.withFallbackConfig(Config.String(env)), Flag.optional)
+
+/** A secret flag that falls back to the environment variable `env`; never printed. */
+const envSecret = (name: string, env: string, description: string): Flag.Flag<Option.Option<Redacted.Redacted<string>>> =>
+  Flag.Redacted(name).pipe(
+    Flag.withDescription(`${description} (env ${env}); never printed`),
+    Flag.withFallbackConfig(Config.Redacted(env)),
+    Flag.optional
+  )
 
 /** The flags of every command that talks to a server. */
 export const connectionFlags = {
-  baseUrl: optionalEnv(
-    Flag.String("base-url").pipe(Flag.withDescription("The server's address, e.g. https://coreapp:9090 (env WA_BASE_URL)")),
-    Config.String("WA_BASE_URL")
+  baseUrl: envText("base-url", "WA_BASE_URL", "The server's address, e.g. https://coreapp:9090"),
+  token: envSecret("token", "WA_TOKEN", "A bearer token"),
+  username: envText("username", "WA_USERNAME", "Log in as this user"),
+  password: envSecret("password", "WA_PASSWORD", "That user's password"),
+  newPassword: envSecret(
+    "new-password",
+    "WA_NEW_PASSWORD",
+    "First login (e.g. the factory admin account): set this new password (8-64 characters with a digit, an upper-case letter, " +
+      "a lower-case letter and a special character)"
   ),
-  token: optionalEnv(
-    Flag.Redacted("token").pipe(Flag.withDescription("A bearer token (env WA_TOKEN); never printed")),
-    Config.Redacted("WA_TOKEN")
-  ),
-  username: optionalEnv(
-    Flag.String("username").pipe(Flag.withDescription("Log in as this user (env WA_USERNAME)")),
-    Config.String("WA_USERNAME")
-  ),
-  password: optionalEnv(
-    Flag.Redacted("password").pipe(Flag.withDescription("That user's password (env WA_PASSWORD); never printed")),
-    Config.Redacted("WA_PASSWORD")
-  ),
-  newPassword: optionalEnv(
-    Flag.Redacted("new-password").pipe(
-      Flag.withDescription(
-        "First login (e.g. the factory admin account): set this new password (8-64 characters with a digit, an upper-case letter, " +
-          "a lower-case letter and a special character) (env WA_NEW_PASSWORD); never printed"
-      )
-    ),
-    Config.Redacted("WA_NEW_PASSWORD")
-  ),
-  caFile: optionalEnv(
-    Flag.String("ca-file").pipe(Flag.withDescription("Trust the certificates in this PEM file (self-signed servers) (env WA_CA_FILE)")),
-    Config.String("WA_CA_FILE")
-  ),
+  caFile: envText("ca-file", "WA_CA_FILE", "Trust the certificates in this PEM file (self-signed servers)"),
   insecure: Flag.Boolean("insecure").pipe(
     Flag.withDescription("Do not verify the server's TLS certificate (test setups only; prefer --ca-file)"),
     Flag.withDefault(false)
@@ -58,13 +49,11 @@ export const connectionFlags = {
     Flag.withDescription("The server's API version (2.41.3) or semantics (legacy, repurposed, unknown); overrides what the server reports"),
     Flag.optional
   ),
-  registered: optionalEnv(
-    Flag.String("registered").pipe(
-      Flag.withDescription(
-        `The number the server is registered with, e.g. +919876543210, for local translation and lint (env WA_REGISTERED; with --mock the simulator's, default ${MOCK_REGISTERED})`
-      )
-    ),
-    Config.String("WA_REGISTERED")
+  registered: envText(
+    "registered",
+    "WA_REGISTERED",
+    "The number the server is registered with, e.g. +919876543210, for local translation and lint",
+    `; with --mock the simulator's, default ${MOCK_REGISTERED}`
   ),
   mock: Flag.Boolean("mock").pipe(
     Flag.withDescription("Run against the built-in simulator, in process: no server needed"),

@@ -13,7 +13,7 @@
  * @since 0.1.0
  */
 import { parse as parseCsv } from "csv-parse/stream"
-import { Effect, FileSystem, type Scope, Sink, Stdio, Stream } from "effect"
+import { Effect, FileSystem, Option, type Scope, Sink, Stdio, Stream } from "effect"
 import { type Exit, usage } from "./ExitCode.ts"
 import { words } from "./Files.ts"
 
@@ -35,6 +35,22 @@ export interface InputOptions {
   /** `--delimiter` as given: one character or `tab` (default: detected from the first line among `,`, `;` and tab). */
   readonly delimiter?: string | undefined
 }
+
+/** The input flags as parsed (`inputFlags`): numbers as arguments, `--file`, `--column`, `--delimiter`. */
+export interface InputFlags {
+  readonly numbers: ReadonlyArray<string>
+  readonly file: Option.Option<string>
+  readonly column: Option.Option<string>
+  readonly delimiter: Option.Option<string>
+}
+
+/** The {@link InputOptions} the input flags give. */
+export const optionsOf = (flags: InputFlags): InputOptions => ({
+  numbers: flags.numbers,
+  file: Option.getOrUndefined(flags.file),
+  column: Option.getOrUndefined(flags.column),
+  delimiter: Option.getOrUndefined(flags.delimiter)
+})
 
 /** An opened input. */
 export interface Input {

@@ -28,6 +28,13 @@ export const FORMATS = ["table", "json", "ndjson", "csv"] as const
 /** One of the output formats. */
 export type Format = typeof FORMATS[number]
 
+/** The output flags as parsed (`formatFlag`, `outputFlag`, `forceFlag`) of every command that writes records. */
+export interface OutputFlags {
+  readonly format: Option.Option<Format>
+  readonly output: Option.Option<string>
+  readonly force: boolean
+}
+
 /** A value in a record. */
 export type Cell = string | number | boolean | null | ReadonlyArray<string>
 

@@ -11,6 +11,7 @@
  */
 import { Effect } from "effect"
 import { Command, Flag } from "effect/cli"
+import { textFlag } from "./shared.ts"
 
 /** The default port: the On-Premises client's own. */
 export const DEFAULT_PORT = 9090
@@ -30,18 +31,12 @@ export const serve = Command.make(
   {
     host: Flag.String("host").pipe(Flag.withDescription("Interface to listen on"), Flag.withDefault("127.0.0.1")),
     port: Flag.Int("port").pipe(Flag.withDescription(`Port to listen on (default ${DEFAULT_PORT}; 0 picks a free one)`), Flag.withDefault(DEFAULT_PORT)),
-    apiVersion: Flag.String("api-version").pipe(
-      Flag.withDescription("The version the server reports: major.minor[.patch] (default 2.41.3; 2.43 and later answer with repurposed semantics), or legacy / repurposed / unknown"),
-      Flag.optional
+    apiVersion: textFlag(
+      "api-version",
+      "The version the server reports: major.minor[.patch] (default 2.41.3; 2.43 and later answer with repurposed semantics), or legacy / repurposed / unknown"
     ),
-    registered: Flag.String("registered").pipe(
-      Flag.withDescription("The number the server is registered with (default +16315550000)"),
-      Flag.optional
-    ),
-    users: Flag.String("users").pipe(
-      Flag.withDescription("A JSON file of WhatsApp users: [{\"number\": \"+1…\", \"wa_id\"?: \"…\"}] or [\"+1…\"]"),
-      Flag.optional
-    ),
+    registered: textFlag("registered", "The number the server is registered with (default +16315550000)"),
+    users: textFlag("users", "A JSON file of WhatsApp users: [{\"number\": \"+1…\", \"wa_id\"?: \"…\"}] or [\"+1…\"]"),
     ...simulatorFlags,
     token: Flag.Redacted("token").pipe(Flag.withDescription("Also accept this bearer token (it never expires); never printed"), Flag.optional),
     rate: Flag.Finite("rate").pipe(
@@ -49,14 +44,11 @@ export const serve = Command.make(
       Flag.optional
     ),
     burst: Flag.Int("burst").pipe(Flag.withDescription("Requests allowed back to back (default 60, the documented burst)"), Flag.optional),
-    scenario: Flag.String("scenario").pipe(
-      Flag.withDescription("Start with a named scenario: upgrade-to-2.43, rate-limit-storm, overloaded, slow-lookups, token-expiry"),
-      Flag.optional
-    ),
-    journal: Flag.String("journal").pipe(Flag.withDescription("Append every API request to this file as NDJSON (tokens and passwords never written)"), Flag.optional),
+    scenario: textFlag("scenario", "Start with a named scenario: upgrade-to-2.43, rate-limit-storm, overloaded, slow-lookups, token-expiry"),
+    journal: textFlag("journal", "Append every API request to this file as NDJSON (tokens and passwords never written)"),
     journalSize: Flag.Int("journal-size").pipe(Flag.withDescription("Requests the in-memory journal keeps (default 10000; older ones are dropped and counted)"), Flag.optional),
-    tlsCert: Flag.String("tls-cert").pipe(Flag.withDescription("Serve HTTPS with this PEM certificate (with --tls-key)"), Flag.optional),
-    tlsKey: Flag.String("tls-key").pipe(Flag.withDescription("The PEM private key of --tls-cert"), Flag.optional),
+    tlsCert: textFlag("tls-cert", "Serve HTTPS with this PEM certificate (with --tls-key)"),
+    tlsKey: textFlag("tls-key", "The PEM private key of --tls-cert"),
     control: Flag.Boolean("control").pipe(
       Flag.withDescription("Serve the /_simulator control surface (--no-control to turn it off)"),
       Flag.withDefault(true)

@@ -15,6 +15,9 @@ export const formatFlag = Flag.Literals("format", FORMATS).pipe(
   Flag.optional
 )
 
+/** An optional text flag: `Option.none()` when absent. */
+export const textFlag = (name: string, description: string) => Flag.String(name).pipe(Flag.withDescription(description), Flag.optional)
+
 /** `--output PATH`: write records to a file instead of stdout (`-` is stdout). */
 export const outputFlag = Flag.String("output").pipe(
   Flag.withAlias("o"),
@@ -29,14 +32,8 @@ export const inputFlags = {
     Flag.withDescription("Read numbers from this file, one per line (- for stdin)"),
     Flag.optional
   ),
-  column: Flag.String("column").pipe(
-    Flag.withDescription("Read the file as CSV and take this column: a header name, or a 1-based index"),
-    Flag.optional
-  ),
-  delimiter: Flag.String("delimiter").pipe(
-    Flag.withDescription("With --column: the CSV delimiter, one character or tab (default: detected among , ; and tab)"),
-    Flag.optional
-  )
+  column: textFlag("column", "Read the file as CSV and take this column: a header name, or a 1-based index"),
+  delimiter: textFlag("delimiter", "With --column: the CSV delimiter, one character or tab (default: detected among , ; and tab)")
 } as const
 
 /** `--force`: replace a non-empty `--output` file. */

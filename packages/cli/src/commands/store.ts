@@ -8,7 +8,7 @@
 import { Config, Effect, Schema } from "effect"
 import { Argument, Command, Flag } from "effect/cli"
 import { connectionFlags } from "../Connection.ts"
-import { atLeast, DurationFromText, durationFlag, forceFlag, formatFlag, outputFlag, quietConfirmationFlag } from "./shared.ts"
+import { atLeast, DurationFromText, durationFlag, forceFlag, formatFlag, inputFlags, outputFlag, quietConfirmationFlag } from "./shared.ts"
 
 /**
  * `--store PATH|postgres://…` (env `WA_STORE`): a bare path is a SQLite file, a `postgres://` or
@@ -50,9 +50,7 @@ const storeImport = Command.make(
   "import",
   {
     numbers: Argument.String("number").pipe(Argument.withDescription("Numbers to add, in any dialable format"), Argument.variadic()),
-    file: Flag.String("file").pipe(Flag.withAlias("f"), Flag.withDescription("Read numbers from this file, one per line (- for stdin)"), Flag.optional),
-    column: Flag.String("column").pipe(Flag.withDescription("Read the file as CSV and take this column: a header name, or a 1-based index"), Flag.optional),
-    delimiter: Flag.String("delimiter").pipe(Flag.withDescription("With --column: the CSV delimiter (default: detected)"), Flag.optional),
+    ...inputFlags,
     registered: connectionFlags.registered,
     store: storeFlag,
     quiet: quietConfirmationFlag

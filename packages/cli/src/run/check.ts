@@ -24,20 +24,13 @@ import { aroundStore, type StoreCheckInput, throughStore } from "./storeCheck.ts
 export { CHECK_COLUMNS, recordOf }
 
 /** The parsed flags of `check`. */
-export interface CheckInput extends Connection.ConnectionOptions, StoreCheckInput {
-  readonly numbers: ReadonlyArray<string>
-  readonly file: Option.Option<string>
-  readonly column: Option.Option<string>
-  readonly delimiter: Option.Option<string>
+export interface CheckInput extends Connection.ConnectionOptions, StoreCheckInput, Input.InputFlags, Output.OutputFlags {
   readonly wait: Option.Option<boolean>
   readonly forceCheck: boolean
   readonly batchSize: Option.Option<number>
   readonly concurrency: Option.Option<number>
   readonly rate: Option.Option<number>
   readonly maxWait: Option.Option<Duration.Duration>
-  readonly format: Option.Option<Output.Format>
-  readonly output: Option.Option<string>
-  readonly force: boolean
   readonly resume: boolean
   readonly quiet: boolean
 }
@@ -58,12 +51,7 @@ export const run = Effect.fnUntraced(function*(input: CheckInput) {
   if (through instanceof Exit) return yield* through
 
   yield* Effect.scoped(Effect.gen(function*() {
-    const source = yield* Input.open({
-      numbers: input.numbers,
-      file: Option.getOrUndefined(input.file),
-      column: Option.getOrUndefined(input.column),
-      delimiter: Option.getOrUndefined(input.delimiter)
-    })
+    const source = yield* Input.open(Input.optionsOf(input))
     const done = input.resume && outputPath !== undefined ? yield* Resume.load(outputPath, format) : undefined
     const target = yield* Output.open({
       path: outputPath,

@@ -15,10 +15,7 @@ import { lintArgument } from "./lint.ts"
 import { withConnection } from "./withConnection.ts"
 
 /** Flags of commands that print records. */
-export interface Printing {
-  readonly format: Option.Option<Output.Format>
-  readonly output: Option.Option<string>
-  readonly force: boolean
+export interface Printing extends Output.OutputFlags {
   readonly quiet: boolean
 }
 

@@ -19,7 +19,7 @@ import { secretsOfStore, type StoreInput, withStore } from "./store.ts"
 import { type BudgetInput, budgetOf, isChange, STORED_COLUMNS, storedRecordOf } from "./storeRecords.ts"
 
 /** The parsed flags of `revalidate`. */
-export interface RevalidateInput extends Connection.ConnectionOptions, StoreInput, BudgetInput {
+export interface RevalidateInput extends Connection.ConnectionOptions, StoreInput, BudgetInput, Output.OutputFlags {
   readonly maxAge: Option.Option<Duration.Duration>
   readonly limit: Option.Option<number>
   readonly changesOnly: boolean
@@ -27,9 +27,6 @@ export interface RevalidateInput extends Connection.ConnectionOptions, StoreInpu
   readonly batchSize: Option.Option<number>
   readonly rate: Option.Option<number>
   readonly maxWait: Option.Option<Duration.Duration>
-  readonly format: Option.Option<Output.Format>
-  readonly output: Option.Option<string>
-  readonly force: boolean
   readonly quiet: boolean
 }
 

@@ -74,26 +74,17 @@ const confirm = (quiet: boolean, text: string) =>
   quiet ? Effect.void : Output.line(text).pipe(Effect.catchTag("OutputError", (e) => Effect.fail(outputExit(e))))
 
 /** `store import`. */
-export const importNumbers = Effect.fnUntraced(function*(input: StoreInput & {
-  readonly numbers: ReadonlyArray<string>
-  readonly file: Option.Option<string>
-  readonly column: Option.Option<string>
-  readonly delimiter: Option.Option<string>
+export const importNumbers = Effect.fnUntraced(function*(input: StoreInput & Input.InputFlags & {
   readonly registered: Option.Option<string>
   readonly quiet: boolean
 }) {
   const delimiter = Option.getOrUndefined(input.delimiter)
-  const parsedDelimiter = delimiter === undefined ? undefined : Input.parseDelimiter(delimiter)
-  if (delimiter !== undefined && parsedDelimiter === undefined) return yield* usage(`--delimiter ${JSON.stringify(delimiter)}: give one character, or tab`)
+  // Named as a bad delimiter even without --file (Input.open would first ask for --file).
+  if (delimiter !== undefined && Input.parseDelimiter(delimiter) === undefined) return yield* usage(`--delimiter ${JSON.stringify(delimiter)}: give one character, or tab`)
   const counts = { inputs: 0, added: 0, known: 0, skipped: 0 }
   const shown: Array<string> = []
   yield* Effect.scoped(Effect.gen(function*() {
-    const source = yield* Input.open({
-      numbers: input.numbers,
-      file: Option.getOrUndefined(input.file),
-      column: Option.getOrUndefined(input.column),
-      delimiter: parsedDelimiter
-    })
+    const source = yield* Input.open(Input.optionsOf(input))
     const skipped = StoreAdmin.importNumbers(Stream.map(source.items, (item) => item.value), counts)
     yield* withStore(input, Stream.runForEach(skipped, (s) => Effect.sync(() => void (shown.length < 5 && shown.push(`${s.input}: ${s.reason}`))))).pipe(
       Effect.provideService(ContactsConfig.ContactsConfig, Option.match(input.registered, { onNone: () => ({}), onSome: (registeredNumber) => ({ registeredNumber }) }))
@@ -111,7 +102,7 @@ export const importNumbers = Effect.fnUntraced(function*(input: StoreInput & {
 })
 
 /** `store export`. */
-export const exportStore = (input: StoreInput & { readonly format: Option.Option<Output.Format>; readonly output: Option.Option<string>; readonly force: boolean }) =>
+export const exportStore = (input: StoreInput & Output.OutputFlags) =>
   withStore(input, print({ ...input, quiet: false }, EXPORT_COLUMNS, Stream.map(StoreAdmin.exportAll, exportRecordOf)))
 
 const STATS_COLUMNS: ReadonlyArray<Output.Column> = [

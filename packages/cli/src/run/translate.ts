@@ -27,15 +27,8 @@ export const TRANSLATE_COLUMNS: ReadonlyArray<Output.Column> = [
 ]
 
 /** Run `translate`. */
-export const run = Effect.fnUntraced(function*(input: {
-  readonly numbers: ReadonlyArray<string>
-  readonly file: Option.Option<string>
-  readonly column: Option.Option<string>
-  readonly delimiter: Option.Option<string>
+export const run = Effect.fnUntraced(function*(input: Input.InputFlags & Output.OutputFlags & {
   readonly registered: string
-  readonly format: Option.Option<Output.Format>
-  readonly output: Option.Option<string>
-  readonly force: boolean
 }) {
   const translator = new Translation.Translator(input.registered)
   if (translator.callingCode === undefined) {
@@ -45,12 +38,7 @@ export const run = Effect.fnUntraced(function*(input: {
     )
   }
   yield* Effect.scoped(Effect.gen(function*() {
-    const source = yield* Input.open({
-      numbers: input.numbers,
-      file: Option.getOrUndefined(input.file),
-      column: Option.getOrUndefined(input.column),
-      delimiter: Option.getOrUndefined(input.delimiter)
-    })
+    const source = yield* Input.open(Input.optionsOf(input))
     const tty = yield* Tty
     const path = Option.getOrUndefined(input.output)
     const format = Output.chooseFormat(Option.getOrUndefined(input.format), path, tty.stdout)

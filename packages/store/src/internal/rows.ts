@@ -100,27 +100,11 @@ export const toHistoryEntry = (row: {
   })
 
 /**
- * A result as JSON text for `wa_history`. A `StoredResult`'s encoded form is its decoded form
- * (booleans and integer milliseconds), so the fields are written directly, in a fixed order;
- * reading decodes them with the schema.
+ * The fields of a stored result, in a fixed order: the result columns of `wa_numbers` and the
+ * JSON of `wa_history`. A `StoredResult`'s encoded form is its decoded form (booleans and integer
+ * milliseconds), so the fields are written directly; reading decodes them with the schema.
  */
-export const resultJson = (r: ResultStore.StoredResult): string =>
-  JSON.stringify({
-    status: r.status,
-    outcome: r.outcome,
-    wa_id: r.wa_id,
-    wa_id_trusted: r.wa_id_trusted,
-    anomaly: r.anomaly,
-    semantics: r.semantics,
-    server_version: r.server_version,
-    detail: r.detail,
-    checked_at: r.checked_at
-  })
-
-/** The result columns of `wa_numbers` for a write. */
-export const resultColumns = (number: string, at: number, r: ResultStore.StoredResult) => ({
-  number,
-  added_at: at,
+const resultFields = (r: ResultStore.StoredResult) => ({
   status: r.status,
   outcome: r.outcome,
   wa_id: r.wa_id,
@@ -130,6 +114,16 @@ export const resultColumns = (number: string, at: number, r: ResultStore.StoredR
   server_version: r.server_version,
   detail: r.detail,
   checked_at: r.checked_at
+})
+
+/** A result as JSON text for `wa_history`. */
+export const resultJson = (r: ResultStore.StoredResult): string => JSON.stringify(resultFields(r))
+
+/** The result columns of `wa_numbers` for a write. */
+export const resultColumns = (number: string, at: number, r: ResultStore.StoredResult) => ({
+  number,
+  added_at: at,
+  ...resultFields(r)
 })
 
 /** An integer a driver hands back (number, bigint or numeric string). */
