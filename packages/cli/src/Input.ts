@@ -13,7 +13,7 @@
  * @since 0.1.0
  */
 import { parse as parseCsv } from "csv-parse/stream"
-import { Effect, FileSystem, Option, type Scope, Sink, Stdio, Stream } from "effect"
+import { Channel, Effect, FileSystem, Option, type Scope, Sink, Stdio, Stream } from "effect"
 import { type Exit, usage } from "./ExitCode.ts"
 import { words } from "./Files.ts"
 
@@ -195,10 +195,18 @@ const csvItems = (
     Stream.mapEffect((x) => ("_tag" in x ? Effect.fail(x) : Effect.succeed(x)))
   )
 
+/**
+ * UTF-8 text, byte-order marks kept: Node's streaming decoder drops a U+FEFF that follows a chunk
+ * ending inside a character (it forgets it is past the start), so how stdin happens to be chunked
+ * would change the text. A leading mark is whitespace to `trim`, so the first line loses it anyway.
+ */
+const decodeUtf8 = <E>(bytes: Stream.Stream<Uint8Array, E>): Stream.Stream<string, E> =>
+  Stream.pipeThroughChannel(bytes, Channel.decodeText<E, unknown>("utf-8", { ignoreBOM: true }))
+
 /** Items from text bytes: one per non-blank line. */
 const lineItems = (bytes: Stream.Stream<Uint8Array, Exit>): Stream.Stream<InputItem, Exit> =>
   bytes.pipe(
-    Stream.decodeText,
+    decodeUtf8,
     Stream.splitLines,
     Stream.mapAccumArray(() => 0, (line, texts) => {
       const out: Array<InputItem> = []

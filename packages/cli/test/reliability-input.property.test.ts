@@ -112,6 +112,15 @@ describe("the line and CSV reader survives arbitrary bytes (fast-check)", () => 
     }), { numRuns: RUNS })
   }, 60_000)
 
+  it("a U+FEFF after a chunk that ends inside a character is kept, as in the whole file (found by the property above)", async () => {
+    const b = Uint8Array.from([224, 160, 128, 239, 187, 191, 194, 128])
+    const whole = await fromFile(b)
+    const chunked = await fromStdin(cut(b, [1]))
+    expect(isExit(whole)).toBe(false)
+    expect(chunked).toEqual(whole)
+    expect((whole as { items: ReadonlyArray<{ value: string }> }).items[0]!.value).toContain("\uFEFF")
+  })
+
   it("a CSV column (by index or by header): records or a clear error, never a crash", async () => {
     const tally = { runs: 0, items: 0, readErrors: 0, openErrors: 0 }
     await fc.assert(fc.asyncProperty(bytes, fc.constantFrom("1", "2", "phone", "0"), fc.array(fc.nat(), { maxLength: 6 }), async (b, column, points) => {
