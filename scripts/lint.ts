@@ -1,4 +1,4 @@
-// Project lint: the rules that keep the architecture honest (design/architecture.md, style.md).
+// Project lint: the rules that keep the architecture honest (the README's Contributing section).
 // - core does no I/O and imports no adapter; adapters do not import each other or the CLI;
 // - `effect` and `@effect/platform-node` are pinned to the same exact version everywhere;
 // - no source file grows past 400 lines without being listed here with a reason.

@@ -5,7 +5,7 @@
  * Metadata: `libphonenumber-js/max`. The headline warning — an input without `+` that the server
  * will turn into a number of its own country (`1-631-555-1002` on an Indian server becomes
  * `+9116315551002`) — needs full validity data: with the `min` set that number passes as valid
- * in India, and the `mobile` set marks landlines invalid (see design/phones.md).
+ * in India, and the `mobile` set marks landlines invalid (spec/protocol.md).
  *
  * @since 0.1.0
  */

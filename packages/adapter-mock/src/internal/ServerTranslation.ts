@@ -25,7 +25,7 @@ export const callingCodeOf = (registered: string): string | undefined =>
  * country code is kept even when the rest is not valid; without it the input is read as a
  * national number of the registered country (its trunk prefix dropped), exactly like
  * libphonenumber's parse with a default calling code. The `max` metadata is used because the
- * smaller sets disagree on the cases that matter (see design/phones.md).
+ * smaller sets disagree on the cases that matter (spec/protocol.md).
  */
 export const translate = (input: string, callingCode: string): Translated => {
   const trimmed = input.trim()
