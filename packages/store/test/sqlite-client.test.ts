@@ -52,6 +52,14 @@ describe("SqliteClient: a SqlClient on node:sqlite", () => {
         expect(busy!.timeout).toBe(1234)
       }), { busyTimeout: "1234 millis" }))
 
+  it.effect("checkpoints the write-ahead log every 10,000 pages by default, or as configured", () =>
+    Effect.gen(function*() {
+      const pages = (sql: SqliteClient.SqliteClient) =>
+        Effect.map(sql<{ wal_autocheckpoint: number }>`PRAGMA wal_autocheckpoint`, (rows) => rows[0]!.wal_autocheckpoint)
+      expect(yield* withClient(pages)).toBe(10_000)
+      expect(yield* withClient(pages, { walAutocheckpointPages: 500 })).toBe(500)
+    }))
+
   it.effect("commits a transaction, rolls back a failed one and a failed savepoint only", () =>
     withClient((sql) =>
       Effect.gen(function*() {
