@@ -19,6 +19,17 @@ const numbers = (n: number, from: number) => Array.from({ length: n }, (_, i) =>
 
 if (!built()) throw new Error("the CLI is not built: run `pnpm --filter @wa-contacts/cli build` (the root test script builds first)")
 
+describe("a store that cannot be opened", () => {
+  it("an unreachable PostgreSQL is said in words, exit 1, the password never shown", async () => {
+    const run = await waBin(["check", "--mock", "--store", "postgres://u:Hunter2-secret@127.0.0.1:1/x", "16315551000"])
+    expect(run.code).toBe(1)
+    expect(run.stdout).toBe("")
+    expect(run.stderr).toContain("the connection to 127.0.0.1:1 was refused")
+    expect(run.stderr).not.toContain("ECONNREFUSED")
+    expect(run.stderr).not.toContain("Hunter2-secret")
+  })
+})
+
 describe("check --mock --store, twice over the same list", () => {
   it("the second run sends no request and gives the same statuses, answered from the store", async () => {
     const store = path.join(tmp(), "s.db")

@@ -36,11 +36,22 @@ export const secretsOfStore = (input: StoreInput): ReadonlyArray<string> => {
   }
 }
 
+/** Node's socket codes in a driver's message, said in words (the codes mean nothing to most users). */
+const SOCKET_WORDS: ReadonlyArray<readonly [RegExp, string]> = [
+  [/connect ECONNREFUSED (\S+)/, "the connection to $1 was refused (is the database server running there?)"],
+  [/getaddrinfo (?:ENOTFOUND|EAI_AGAIN) (\S+)/, "the host $1 was not found"],
+  [/connect ETIMEDOUT (\S+)/, "no answer from $1 in time"],
+  [/\bECONNRESET\b/, "the database server closed the connection"]
+]
+
+const inWords = (message: string): string =>
+  SOCKET_WORDS.reduce((text, [pattern, words]) => text.replace(pattern, words), message)
+
 /** A failure of the store as an exit: opening it is a setting that cannot work (1), later failures 3. */
 export const storeExit = (error: ResultStore.StoreError, input: StoreInput): Exit =>
   new Exit({
     code: error.operation === "open" ? ExitCode.Usage : ExitCode.Api,
-    message: redact(`the store: ${error.message}`, secretsOfStore(input))
+    message: redact(`the store: ${inWords(error.message)}`, secretsOfStore(input))
   })
 
 /** The store at `location` (the adapter is loaded only now); failures to open it become exits. */
