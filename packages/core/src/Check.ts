@@ -210,8 +210,11 @@ export const checkWithSeam = <T, O, E, R, E2 = never, R2 = never>(
     )
   }))
 
-const streamOf = <A, E, R>(inputs: Stream.Stream<A, E, R> | Iterable<A>): Stream.Stream<A, E, R> =>
-  Stream.isStream(inputs) ? inputs : Stream.fromIterable(inputs)
+// An array given whole would be one chunk (effect's `fromIterable`): every input prepared before
+// the first batch could leave (0.2–0.6 s at 100k inputs). Chunks of one batch let the first
+// request go as soon as its batch is ready.
+const streamOf = <A, E, R>(inputs: Stream.Stream<A, E, R> | Iterable<A>, options: CheckStreamOptions): Stream.Stream<A, E, R> =>
+  Stream.isStream(inputs) ? inputs : Stream.fromIterable(inputs, { chunkSize: Math.max(1, options.batchSize ?? 500) })
 
 /**
  * Check any number of inputs as a `Stream` of results: exactly one per input, in input order.
@@ -226,7 +229,7 @@ export const checkStream = <E = never, R = never>(
   inputs: Stream.Stream<string, E, R> | Iterable<string>,
   options: CheckStreamOptions = {}
 ): Stream.Stream<CheckResult, ContactsError | E, Transport | R> =>
-  checkWithSeam<string, CheckResult, E, R>(streamOf(inputs), (input) => input, undefined, options).pipe(Stream.withSpan("checkStream"))
+  checkWithSeam<string, CheckResult, E, R>(streamOf(inputs, options), (input) => input, undefined, options).pipe(Stream.withSpan("checkStream"))
 
 /**
  * {@link checkStream} with a payload of the caller's carried alongside each input: each result
@@ -243,7 +246,7 @@ export const checkPaired = <P, E = never, R = never>(
   inputs: Stream.Stream<readonly [input: string, payload: P], E, R> | Iterable<readonly [input: string, payload: P]>,
   options: CheckStreamOptions = {}
 ): Stream.Stream<readonly [result: CheckResult, payload: P], ContactsError | E, Transport | R> =>
-  checkWithSeam(streamOf(inputs), ([input]) => input, (result, [, payload]) => [result, payload] as const, options).pipe(
+  checkWithSeam(streamOf(inputs, options), ([input]) => input, (result, [, payload]) => [result, payload] as const, options).pipe(
     Stream.withSpan("checkPaired")
   )
 
