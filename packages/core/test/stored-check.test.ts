@@ -183,6 +183,23 @@ describe("runs sharing a store", () => {
       expect(server.received).toEqual([y])
     }))
 
+  it.effect("a first run claims its later groups at once, yet a number another run holds that is already fresh is answered from the store, not waited for", () =>
+    Effect.gen(function*() {
+      const server = StoreServer.make()
+      const state = MemoryStore.emptyState()
+      const inputs = list(20)
+      const held = inputs[17]!
+      const r = { status: "invalid" as const, outcome: "NotWhatsAppUser" as const, wa_id: null, wa_id_trusted: false, anomaly: false, semantics: "legacy" as const, server_version: null, detail: null, checked_at: 0 }
+      state.rows.set(held, { number: held, added_at: 0, result: r, claim_owner: "other", claim_until: DAY })
+      const results = yield* check(server, state, inputs, { batchSize: 5, concurrency: 1 })
+      expect(server.received).toEqual(inputs.filter((n) => n !== held))
+      expect(results[17]).toMatchObject({ store: { _tag: "Stored" } })
+      expect(results.filter((x) => x._tag !== "Deferred" && x.store._tag === "Checked")).toHaveLength(19)
+      // Reserved in the ledger: exactly what was sent.
+      expect(state.ledger.filter((e) => e.kind === "checks").reduce((a, e) => a + e.count, 0)).toBe(19)
+      expect(yield* Clock.currentTimeMillis).toBeLessThan(10_000)
+    }))
+
   it.effect("a claim whose holder died lapses: the number is checked after the lease", () =>
     Effect.gen(function*() {
       const server = StoreServer.make()

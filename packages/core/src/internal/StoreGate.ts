@@ -11,7 +11,7 @@
 import { Duration, Effect, Random, Schedule } from "effect"
 import * as Budget from "../Budget.ts"
 import type { Outcome } from "../CheckResult.ts"
-import { type Change, type LedgerTotals, ResultStore, type ResultWrite, type StoredResult, type StoreError } from "../ResultStore.ts"
+import { type Change, type LedgerTotals, ResultStore, type ResultWrite, type StoredNumber, type StoredResult, type StoreError } from "../ResultStore.ts"
 import * as StoreRules from "../StoreRules.ts"
 import type { Transport, TransportRequest } from "../Transport.ts"
 import type { Semantics } from "../ApiVersion.ts"
@@ -195,12 +195,20 @@ export const make = (options: StoreCheckOptions) =>
         return { claimed, others }
       })
 
+    // Whether the last group was mostly due: then the next one is claimed at once (the claim
+    // answers each number's current row), without a lookup first — on a first run the lookup finds
+    // nothing and costs as much as the claim. A group found mostly fresh switches back to lookups,
+    // which write nothing.
+    let claimFirst = false
+    const capSpent = () => budget?.perRun !== undefined && reservedForRun >= budget.perRun
+
     const plan = (numbers: ReadonlyArray<string>, forceCheck: boolean) =>
       Effect.gen(function*() {
         const result: Plan = { fresh: new Map(), send: new Map(), deferred: new Map(), release: [], held: new Map() }
         yield* settle
         if (numbers.length === 0) return result
-        const known = yield* store.lookup(numbers)
+        const direct = claimFirst && !capSpent()
+        const known = direct ? new Map<string, StoredNumber>() : yield* store.lookup(numbers)
         const start = yield* now
         const candidates: Array<string> = []
         for (const n of numbers) {
@@ -208,19 +216,31 @@ export const make = (options: StoreCheckOptions) =>
           if (StoreRules.isFresh(stored, start, maxAge, forceCheck)) result.fresh.set(n, stored)
           else candidates.push(n)
         }
+        if (!direct) claimFirst = result.fresh.size * 2 < numbers.length
         if (candidates.length === 0) return result
-        if (budget?.perRun !== undefined && reservedForRun >= budget.perRun) {
+        if (budget !== undefined && capSpent()) {
           // The run's cap is spent: defer without claiming (nothing to claim, nothing to release).
           const reason = Budget.deferralReason(budget, reservedForRun, undefined)
           for (const n of candidates) result.deferred.set(n, { reason, previous: known.get(n)?.result ?? null })
           return result
         }
         const { claimed, others } = yield* claimOnce(candidates)
+        if (direct && others.size > 0) {
+          // Held by another run but maybe fresh already: what a lookup first would have answered.
+          const heldKnown = yield* store.lookup([...others.keys()])
+          const at = yield* now
+          for (const [n, row] of heldKnown) {
+            if (StoreRules.isFresh(row.result, at, maxAge, forceCheck)) {
+              result.fresh.set(n, row.result)
+              others.delete(n)
+            }
+          }
+        }
         for (const [n, until] of others) result.held.set(n, until)
         const at = yield* now
         const due: Array<string> = []
         for (const n of candidates) {
-          if (others.has(n)) continue
+          if (others.has(n) || result.fresh.has(n)) continue
           const current = claimed.get(n) ?? null
           // Another run may have written it between our lookup and our claim.
           if (StoreRules.isFresh(current, at, maxAge, forceCheck)) {
@@ -228,6 +248,7 @@ export const make = (options: StoreCheckOptions) =>
             result.release.push(n)
           } else due.push(n)
         }
+        if (direct) claimFirst = (result.fresh.size + result.held.size) * 2 < numbers.length
         const { granted, totals, usedByRun } = yield* reserve(due.length)
         due.forEach((n, i) => {
           const previous = claimed.get(n) ?? null
