@@ -77,23 +77,75 @@ const outcomeOf = (code: number, digits: string): Outcome => {
 const E164 = /^\+[1-9]\d{0,14}$/
 
 /**
- * Distinct numbers seen by a bulk check, each pending or answered. Open addressing with linear
- * probing, filled up to 3/4 and grown by half (not doubled): 9 bytes a slot (a float64 key and an
- * int8 answer code), so about 12–18 bytes a distinct number, and a growth step that holds the old
- * and new arrays at once costs 2.5x the old table instead of 3x. Peak RSS at a million distinct
- * numbers is the figure this serves (bench figure 6).
+ * One segment of the table: open addressing with linear probing, filled up to 3/4 and grown by a
+ * quarter (a step holds old and new arrays, 1/64 of the table: small steps cost time, not peak),
+ * so 60–75% full. 9 bytes a slot (a float64 key and an int8 answer code).
+ */
+class Segment {
+  keys = new Float64Array(64)
+  // Codes are at most 10 * 4 + 3; 0 is an empty slot, PENDING and -1 (answer in `other`) are marks.
+  values = new Int8Array(64)
+  size = 0
+
+  slot(k: number, h: number): number {
+    const keys = this.keys
+    const capacity = keys.length
+    // The high bits of hash × capacity map the hash onto the capacity (not a power of two); the
+    // low bits chose the segment, so the two are independent.
+    let i = Math.floor((h * capacity) / 4294967296)
+    while (keys[i] !== 0 && keys[i] !== k) i = i + 1 === capacity ? 0 : i + 1
+    return i
+  }
+
+  put(k: number, h: number, value: number): void {
+    let i = this.slot(k, h)
+    if (this.keys[i] === 0) {
+      if ((this.size + 1) * 4 > this.keys.length * 3) {
+        this.grow()
+        i = this.slot(k, h)
+      }
+      this.keys[i] = k
+      this.size++
+    }
+    this.values[i] = value
+  }
+
+  private grow(): void {
+    const { keys, values } = this
+    const capacity = Math.ceil(keys.length * 1.25)
+    this.keys = new Float64Array(capacity)
+    this.values = new Int8Array(capacity)
+    for (let i = 0; i < keys.length; i++) {
+      const k = keys[i]!
+      if (k === 0) continue
+      const j = this.slot(k, hash(k))
+      this.keys[j] = k
+      this.values[j] = values[i]!
+    }
+  }
+}
+
+// Multiplicative hashing of the low and high halves of the number.
+const hash = (k: number): number =>
+  (Math.imul((k % 4294967296) | 0, 0x9e3779b1) ^ Math.imul((k / 4294967296) | 0, 0x85ebca6b)) >>> 0
+
+// A power of two: the hash's low bits pick the segment.
+const SEGMENTS = 64
+
+/**
+ * Distinct numbers seen by a bulk check, each pending or answered: about 12–15 bytes a distinct
+ * number, in 64 segments that each grow on their own. A single table's growth step holds the old
+ * and new arrays at once (2.5x the old table, ~25 MiB at a million numbers, bench figure 6); a
+ * segment's step holds 1/64 of that, so the table's peak stays at its size.
  */
 export class AnswerTable {
-  private keys = new Float64Array(1024)
-  // Codes are at most 10 * 4 + 3; 0 is an empty slot, PENDING and -1 (answer in `other`) are marks.
-  private values = new Int8Array(1024)
-  private size = 0
+  private readonly segments = Array.from({ length: SEGMENTS }, () => new Segment())
   /** Keys that are not E.164 numbers, and answers that need more than a code. */
   private readonly other = new Map<string, Answer | typeof PENDING>()
 
   /** Whether `key` was seen (pending or answered). */
   has(key: string): boolean {
-    return E164.test(key) ? this.values[this.slot(Number(key.slice(1)))]! !== 0 : this.other.has(key)
+    return E164.test(key) ? this.value(Number(key.slice(1))) !== 0 : this.other.has(key)
   }
 
   /** `SeenNumbers` for `Translation.markDuplicate`: a new key is remembered as pending. */
@@ -127,7 +179,7 @@ export class AnswerTable {
   /** The answer for `key`, if it has one. */
   get(key: string): Answer | undefined {
     if (E164.test(key)) {
-      const value = this.values[this.slot(Number(key.slice(1)))]!
+      const value = this.value(Number(key.slice(1)))
       if (value === 0 || value === PENDING) return undefined
       if (value === -1) return this.other.get(key) as Answer
       return { outcome: outcomeOf(value >> 2, key.slice(1)), semantics: SEMANTICS[value & 3]! }
@@ -136,41 +188,14 @@ export class AnswerTable {
     return answer === PENDING ? undefined : answer
   }
 
-  private slot(k: number): number {
-    const keys = this.keys
-    const capacity = keys.length
-    // Multiplicative hashing of the low and high halves of the number, mapped onto the capacity
-    // (not a power of two) by the high bits of hash × capacity.
-    const h = (Math.imul((k % 4294967296) | 0, 0x9e3779b1) ^ Math.imul((k / 4294967296) | 0, 0x85ebca6b)) >>> 0
-    let i = Math.floor((h * capacity) / 4294967296)
-    while (keys[i] !== 0 && keys[i] !== k) i = i + 1 === capacity ? 0 : i + 1
-    return i
+  private value(k: number): number {
+    const h = hash(k)
+    const segment = this.segments[h & (SEGMENTS - 1)]!
+    return segment.values[segment.slot(k, h)]!
   }
 
   private put(k: number, value: number): void {
-    let i = this.slot(k)
-    if (this.keys[i] === 0) {
-      if ((this.size + 1) * 4 > this.keys.length * 3) {
-        this.grow()
-        i = this.slot(k)
-      }
-      this.keys[i] = k
-      this.size++
-    }
-    this.values[i] = value
-  }
-
-  private grow(): void {
-    const { keys, values } = this
-    const capacity = Math.ceil(keys.length * 1.5)
-    this.keys = new Float64Array(capacity)
-    this.values = new Int8Array(capacity)
-    for (let i = 0; i < keys.length; i++) {
-      const k = keys[i]!
-      if (k === 0) continue
-      const j = this.slot(k)
-      this.keys[j] = k
-      this.values[j] = values[i]!
-    }
+    const h = hash(k)
+    this.segments[h & (SEGMENTS - 1)]!.put(k, h, value)
   }
 }
