@@ -50,16 +50,26 @@ describe("check --mock --store, twice over the same list", () => {
 const received = async (server: Server): Promise<number> =>
   ((await (await fetch(`${server.url}/_simulator/state`)).json()) as { contacts_checked: number }).contacts_checked
 
-/** The revalidation scenario of issue #12 against `server`, with the store at `store`. */
-const scenario = (label: string, store: () => Promise<string>) => {
-  let server: Server
-  const env = () => ({ WA_BASE_URL: server.url, WA_TOKEN: TOKEN })
+/**
+ * A `mock serve` for the enclosing suite (started before its tests, stopped after): the server as
+ * it is now, and the environment that connects the CLI to it.
+ */
+const suiteServer = () => {
+  let server: Server | undefined
   beforeAll(async () => {
     server = await startServer(["--token", TOKEN, "--latency", "0"])
   })
   afterAll(async () => {
     await server?.stop()
   })
+  const current = (): Server => server!
+  return { current, env: () => ({ WA_BASE_URL: current().url, WA_TOKEN: TOKEN }) }
+}
+
+/** The revalidation scenario of issue #12 against a `mock serve` of its own, with the store at `store`. */
+const scenario = (label: string, store: () => Promise<string>) => {
+  const suite = suiteServer()
+  const env = suite.env
 
   it(`${label}: 1,000 numbers stored; revalidate --budget 100 sends at most 100 and writes a record for each; --budget 5000 re-checks exactly the deferred`, async () => {
     const d = tmp()
@@ -70,12 +80,12 @@ const scenario = (label: string, store: () => Promise<string>) => {
     expect(checked.code).toBe(0)
     await new Promise((r) => setTimeout(r, 5_500))
 
-    let before = await received(server)
+    let before = await received(suite.current())
     const first = await waBin(["revalidate", "--store", location, "--max-age", "5s", "--budget", "100"], { env: env() })
-    const sentFirst = (await received(server)) - before
-    before = await received(server)
+    const sentFirst = (await received(suite.current())) - before
+    before = await received(suite.current())
     const second = await waBin(["revalidate", "--store", location, "--max-age", "5s", "--budget", "5000"], { env: env() })
-    const sentSecond = (await received(server)) - before
+    const sentSecond = (await received(suite.current())) - before
 
     expect([first.code, second.code]).toEqual([0, 0])
     const r1 = ndjson(first.stdout)
@@ -137,31 +147,25 @@ if (pg.available) {
 }
 
 describe("the budget and the store commands", () => {
-  let server: Server
-  const env = () => ({ WA_BASE_URL: server.url, WA_TOKEN: TOKEN })
-  beforeAll(async () => {
-    server = await startServer(["--token", TOKEN, "--latency", "0"])
-  })
-  afterAll(async () => {
-    await server?.stop()
-  })
+  const suite = suiteServer()
+  const env = suite.env
 
   it("revalidate with no messages recorded refuses before sending and says how to go on; with messages it stays within them", async () => {
     const store = path.join(tmp(), "b.db")
     const imported = await waBin(["store", "import", "--store", store, ...numbers(20, 100)])
     expect(imported.stdout).toContain("20 numbers added")
-    const before = await received(server)
+    const before = await received(suite.current())
     const refused = await waBin(["revalidate", "--store", store], { env: env() })
     expect(refused.code).toBe(1)
     expect(refused.stderr).toMatch(/no messages recorded/)
     expect(refused.stderr).toMatch(/store messages add N.*--budget N.*--no-budget/)
-    expect(await received(server)).toBe(before)
+    expect(await received(suite.current())).toBe(before)
     expect((await waBin(["store", "messages", "add", "8", "--store", store])).stdout).toContain("allows 8 more checks")
     const run = await waBin(["revalidate", "--store", store], { env: env() })
     const records = ndjson(run.stdout)
     expect(records.filter((r) => r["source"] === "checked")).toHaveLength(8)
     expect(records.filter((r) => r["source"] === "deferred")).toHaveLength(12)
-    expect((await received(server)) - before).toBe(8)
+    expect((await received(suite.current())) - before).toBe(8)
     const stats = ndjson((await waBin(["store", "stats", "--store", store, "--format", "ndjson"])).stdout)
     expect(stats).toContainEqual({ measure: "budget left", count: 0 })
     expect(stats).toContainEqual({ measure: "never checked", count: 12 })
@@ -173,7 +177,7 @@ describe("the budget and the store commands", () => {
     const list = numbers(6, 3000) // not among the simulator's users: all invalid at first
     await waBin(["check", "--store", store, ...list], { env: env() })
     // The number becomes a WhatsApp user; the server's cache is skipped so that the change shows.
-    await server.control("users", [list[1]])
+    await suite.current().control("users", [list[1]])
     const all = await waBin(["revalidate", "--store", store, "--max-age", "0s", "--no-budget", "--force-check", "--changes-only"], { env: env() })
     expect(all.code).toBe(0)
     expect(ndjson(all.stdout).map((r) => [r["input"], r["change"], r["previous_status"], r["status"]])).toEqual([[list[1], "newly_valid", "invalid", "valid"]])
