@@ -225,6 +225,8 @@ export interface LedgerTotals {
  * 3. appends a `checks` entry of that many at `at` (nothing when 0) and commits;
  * 4. returns the granted count.
  * Two reservations never see the same totals, so the budget is never exceeded under concurrency.
+ * Without `decide` (no budget applies) every check requested is granted and recorded, and the
+ * ledger is not read.
  */
 export interface Reservation {
   readonly requested: number
@@ -232,7 +234,7 @@ export interface Reservation {
   readonly at: number
   /** The start of the rolling window (epoch ms): ledger entries at or after it count. */
   readonly since: number
-  readonly decide: (totals: LedgerTotals) => number
+  readonly decide?: ((totals: LedgerTotals) => number) | undefined
 }
 
 /** Counts for `store stats`: the adapter counts, the core names the buckets. */

@@ -17,9 +17,11 @@ import * as Option from "effect/Option"
 import * as Schedule from "effect/Schedule"
 import * as SqlClient from "effect/sql/SqlClient"
 import type { SqlError } from "effect/sql/SqlError"
+import type * as Statement from "effect/sql/Statement"
 import type { Fragment } from "effect/sql/Statement"
 import * as Stream from "effect/Stream"
 import * as Rows from "./internal/rows.ts"
+import * as SqliteClient from "./SqliteClient.ts"
 
 /**
  * @since 0.1.0
@@ -59,16 +61,27 @@ export const make = (options: Options = {}): Effect.Effect<ResultStore.ResultSto
     const transaction = <A, E>(operation: string, body: Effect.Effect<A, E | SqlError>) =>
       Effect.mapError(retryConflicts(sql.withTransaction(body) as Effect.Effect<A, SqlError>), fail(operation))
 
+    // Statements that do not read each other's results, in one transaction: the rows of each. On
+    // SQLite the connection runs in its own thread and takes them as one message (one wait
+    // instead of one per statement, with BEGIN and COMMIT); elsewhere, one after the other.
+    const sqlite = Option.getOrUndefined(yield* Effect.serviceOption(SqliteClient.SqliteClient))
+    const atomically = (operation: string, statements: ReadonlyArray<Statement.Statement<any>>) =>
+      Effect.mapError(
+        retryConflicts(
+          sqlite !== undefined
+            ? sqlite.batch(statements, { atomic: true })
+            : sql.withTransaction(Effect.forEach(statements, (statement) => statement as Effect.Effect<ReadonlyArray<any>, SqlError>))
+        ),
+        fail(operation)
+      )
+
     // PostgreSQL: lock existing rows in number order before touching them, so two transactions
     // over overlapping lists wait for each other instead of deadlocking. SQLite needs nothing:
     // its transactions hold the whole database's write lock.
-    const lockRows = (numbers: ReadonlyArray<string>) =>
-      isPg
-        ? Effect.forEach(Rows.chunks(numbers), (chunk) =>
-          sql`SELECT number FROM wa_numbers WHERE number IN ${sql.in(chunk)} ORDER BY number FOR UPDATE`, {
-          discard: true
-        })
-        : Effect.void
+    const lockStatements = (numbers: ReadonlyArray<string>) =>
+      Rows.chunks(numbers).map((chunk) =>
+        sql`SELECT number FROM wa_numbers WHERE number IN ${sql.in(chunk)} ORDER BY number FOR UPDATE`
+      )
 
     const insertUnknown = (numbers: ReadonlyArray<string>, at: number) =>
       Effect.map(
@@ -109,51 +122,51 @@ export const make = (options: Options = {}): Effect.Effect<ResultStore.ResultSto
           ([rows, after]) => Effect.map(decodeRows(operation, rows), (decoded) => [decoded, after] as const)
         ))
 
-    const lookup: ResultStore.ResultStoreShape["lookup"] = (numbers) =>
-      Effect.gen(function*() {
-        const found = new Map<string, ResultStore.StoredNumber>()
-        for (const chunk of Rows.chunks(Rows.distinctSorted(numbers))) {
-          const rows = yield* Effect.mapError(
-            retryConflicts(sql`SELECT ${columns} FROM wa_numbers WHERE number IN ${sql.in(chunk)}`),
-            fail("lookup")
-          )
-          for (const stored of yield* decodeRows("lookup", rows)) found.set(stored.number, stored)
-        }
-        return found
-      })
-
-    const claim: ResultStore.ResultStoreShape["claim"] = ({ numbers, owner, now, until }) =>
-      transaction(
-        "claim",
+    const lookup: ResultStore.ResultStoreShape["lookup"] = (numbers) => {
+      const statements = Rows.chunks(Rows.distinctSorted(numbers)).map((chunk) =>
+        sql`SELECT ${columns} FROM wa_numbers WHERE number IN ${sql.in(chunk)}`
+      )
+      // Reads only: on SQLite one message, outside any transaction.
+      const read = sqlite !== undefined
+        ? sqlite.batch(statements, { atomic: false })
+        : Effect.forEach(statements, (statement) => statement as Effect.Effect<ReadonlyArray<any>, SqlError>)
+      return Effect.flatMap(Effect.mapError(retryConflicts(read), fail("lookup")), (results) =>
         Effect.gen(function*() {
-          const sorted = Rows.distinctSorted(numbers)
+          const found = new Map<string, ResultStore.StoredNumber>()
+          for (const rows of results) for (const stored of yield* decodeRows("lookup", rows)) found.set(stored.number, stored)
+          return found
+        }))
+    }
+
+    const claim: ResultStore.ResultStoreShape["claim"] = ({ numbers, owner, now, until }) => {
+      const chunked = Rows.chunks(Rows.distinctSorted(numbers))
+      // Per chunk, one statement inserts the unknown numbers and takes the free or lapsed claims
+      // (an upsert's WHERE leaves a live claim of another owner alone, and RETURNING answers only
+      // the rows it inserted or updated; on PostgreSQL it locks them, in number order); the next
+      // reads the chunk's rows another owner holds.
+      const statements = chunked.flatMap((chunk) => [
+        sql`INSERT INTO wa_numbers ${
+          sql.insert(Arr.map(chunk, (number) => ({ number, added_at: now, claim_owner: owner, claim_until: until })))
+        }
+          ON CONFLICT (number) DO UPDATE SET claim_owner = excluded.claim_owner, claim_until = excluded.claim_until
+          WHERE wa_numbers.claim_owner IS NULL OR wa_numbers.claim_until IS NULL
+            OR wa_numbers.claim_until <= ${now} OR wa_numbers.claim_owner = ${owner}
+          RETURNING ${columns}`,
+        sql`SELECT number, claim_until FROM wa_numbers WHERE number IN ${sql.in(chunk)} AND claim_owner <> ${owner}`
+      ])
+      if (statements.length === 0) return Effect.succeed([])
+      return Effect.flatMap(atomically("claim", statements), (results) =>
+        Effect.gen(function*() {
           const outcomes: Array<ResultStore.ClaimOutcome> = []
-          for (const chunk of Rows.chunks(sorted)) {
-            // One statement inserts the unknown numbers and takes the free or lapsed claims (an
-            // upsert's WHERE leaves a live claim of another owner alone, and RETURNING answers
-            // only the rows it inserted or updated). On PostgreSQL it locks the rows it touches,
-            // in number order.
-            const claimed = yield* sql`INSERT INTO wa_numbers ${
-              sql.insert(Arr.map(chunk, (number) => ({ number, added_at: now, claim_owner: owner, claim_until: until })))
-            }
-              ON CONFLICT (number) DO UPDATE SET claim_owner = excluded.claim_owner, claim_until = excluded.claim_until
-              WHERE wa_numbers.claim_owner IS NULL OR wa_numbers.claim_until IS NULL
-                OR wa_numbers.claim_until <= ${now} OR wa_numbers.claim_owner = ${owner}
-              RETURNING ${columns}`
-            const got = new Set<string>()
-            for (const stored of yield* decodeRows("claim", claimed)) {
-              got.add(stored.number)
+          for (let i = 0; i < results.length; i += 2) {
+            for (const stored of yield* decodeRows("claim", results[i]!)) {
               outcomes.push({ _tag: "Claimed", number: stored.number, until, current: stored.result })
             }
-            const held = chunk.filter((n) => !got.has(n))
-            if (held.length === 0) continue
-            const rows = yield* sql<{ number: string; claim_until: unknown }>`SELECT number, claim_until
-              FROM wa_numbers WHERE number IN ${sql.in(held)}`
-            for (const row of rows) outcomes.push({ _tag: "Held", number: row.number, until: Rows.int(row.claim_until) })
+            for (const row of results[i + 1]!) outcomes.push({ _tag: "Held", number: String(row.number), until: Rows.int(row.claim_until) })
           }
           return outcomes
-        })
-      )
+        }))
+    }
 
     const write: ResultStore.ResultStoreShape["write"] = ({ owner, results, release, at }) => {
       // The last result of a number in the batch wins (a multi-row upsert may not touch a row twice).
@@ -162,38 +175,36 @@ export const make = (options: Options = {}): Effect.Effect<ResultStore.ResultSto
       const released = Rows.distinctSorted(release).filter((n) => !latest.has(n))
       const history = results.flatMap((w) => (w.history === undefined ? [] : [w.history]))
       if (writes.length === 0 && released.length === 0 && history.length === 0) return Effect.void
-      return transaction(
-        "write",
-        Effect.gen(function*() {
-          // Results and releases are two statements: lock their rows in one ordered pass first.
-          if (released.length > 0) yield* lockRows(Rows.distinctSorted([...latest.keys(), ...released]))
-          for (const chunk of Rows.chunks(writes)) {
-            yield* sql`INSERT INTO wa_numbers ${sql.insert(Arr.map(chunk, (w) => Rows.resultColumns(w.number, at, w.result)))}
-              ON CONFLICT (number) DO UPDATE SET
-                status = excluded.status, outcome = excluded.outcome, wa_id = excluded.wa_id,
-                wa_id_trusted = excluded.wa_id_trusted, anomaly = excluded.anomaly,
-                semantics = excluded.semantics, server_version = excluded.server_version,
-                detail = excluded.detail, checked_at = excluded.checked_at,
-                claim_owner = CASE WHEN wa_numbers.claim_owner = ${owner} THEN NULL ELSE wa_numbers.claim_owner END,
-                claim_until = CASE WHEN wa_numbers.claim_owner = ${owner} THEN NULL ELSE wa_numbers.claim_until END`
-          }
-          for (const chunk of Rows.chunks(history)) {
-            yield* sql`INSERT INTO wa_history ${
-              sql.insert(Arr.map(chunk, (h) => ({
-                number: h.number,
-                change: h.change,
-                checked_at: h.checked_at,
-                previous: h.previous === null ? null : Rows.resultJson(h.previous),
-                current: Rows.resultJson(h.current)
-              })))
-            }`
-          }
-          for (const chunk of Rows.chunks(released)) {
-            yield* sql`UPDATE wa_numbers SET claim_owner = NULL, claim_until = NULL
-              WHERE claim_owner = ${owner} AND number IN ${sql.in(chunk)}`
-          }
-        })
-      )
+      // Results and releases are separate statements: on PostgreSQL their rows are locked in one
+      // ordered pass first.
+      return Effect.asVoid(atomically("write", [
+        ...(isPg && released.length > 0 ? lockStatements(Rows.distinctSorted([...latest.keys(), ...released])) : []),
+        ...Rows.chunks(writes).map((chunk) =>
+          sql`INSERT INTO wa_numbers ${sql.insert(Arr.map(chunk, (w) => Rows.resultColumns(w.number, at, w.result)))}
+            ON CONFLICT (number) DO UPDATE SET
+              status = excluded.status, outcome = excluded.outcome, wa_id = excluded.wa_id,
+              wa_id_trusted = excluded.wa_id_trusted, anomaly = excluded.anomaly,
+              semantics = excluded.semantics, server_version = excluded.server_version,
+              detail = excluded.detail, checked_at = excluded.checked_at,
+              claim_owner = CASE WHEN wa_numbers.claim_owner = ${owner} THEN NULL ELSE wa_numbers.claim_owner END,
+              claim_until = CASE WHEN wa_numbers.claim_owner = ${owner} THEN NULL ELSE wa_numbers.claim_until END`
+        ),
+        ...Rows.chunks(history).map((chunk) =>
+          sql`INSERT INTO wa_history ${
+            sql.insert(Arr.map(chunk, (h) => ({
+              number: h.number,
+              change: h.change,
+              checked_at: h.checked_at,
+              previous: h.previous === null ? null : Rows.resultJson(h.previous),
+              current: Rows.resultJson(h.current)
+            })))
+          }`
+        ),
+        ...Rows.chunks(released).map((chunk) =>
+          sql`UPDATE wa_numbers SET claim_owner = NULL, claim_until = NULL
+            WHERE claim_owner = ${owner} AND number IN ${sql.in(chunk)}`
+        )
+      ]))
     }
 
     const add: ResultStore.ResultStoreShape["add"] = (numbers, at) =>
@@ -261,7 +272,12 @@ export const make = (options: Options = {}): Effect.Effect<ResultStore.ResultSto
         : Effect.fail(new ResultStore.StoreError({ operation: "recordMessages", message: `count must be a positive integer, got ${count}` }))
 
     const reserve: ResultStore.ResultStoreShape["reserve"] = ({ requested, at, since, decide }) =>
-      transaction(
+      decide === undefined
+        // No rule to apply: the checks are recorded, the ledger is not read.
+        ? requested > 0
+          ? Effect.as(atomically("reserve", [sql`INSERT INTO wa_ledger ${sql.insert({ kind: "checks", count: requested, at })}`]), requested)
+          : Effect.succeed(0)
+        : transaction(
         "reserve",
         Effect.gen(function*() {
           // Serialise every reservation of this store: on SQLite the transaction's BEGIN IMMEDIATE

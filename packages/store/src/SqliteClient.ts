@@ -23,7 +23,8 @@ import type { Connection } from "effect/sql/SqlConnection"
 import { classifySqliteError, ConnectionError, SqlError } from "effect/sql/SqlError"
 import * as Statement from "effect/sql/Statement"
 import * as Stream from "effect/Stream"
-import { DatabaseSync, type StatementSync } from "node:sqlite"
+import { Worker } from "node:worker_threads"
+import * as WorkerThread from "./internal/sqliteWorker.ts"
 
 /**
  * @since 0.1.0
@@ -91,6 +92,17 @@ export interface SqliteClient extends Client.SqlClient {
   readonly config: SqliteClientConfig
   /** The whole database as bytes (`sqlite3_serialize`), taken under the connection's lock. */
   readonly export: Effect.Effect<Uint8Array, SqlError>
+  /**
+   * Statements that do not read each other's results, sent to the connection's thread as one
+   * message: the rows of each, in order. With `atomic`, one transaction (begun as configured,
+   * see {@link TransactionMode}): all or nothing. It does not wait for earlier batches to be
+   * answered, so several can be on their way; and it is never inside a transaction of this
+   * connection (not even the caller's own: do not call it inside `withTransaction`).
+   */
+  readonly batch: (
+    statements: ReadonlyArray<Statement.Statement<any>>,
+    options: { readonly atomic: boolean }
+  ) => Effect.Effect<ReadonlyArray<ReadonlyArray<any>>, SqlError>
 }
 
 /**
@@ -124,12 +136,15 @@ const bindable = (value: unknown): unknown => {
 }
 const bindAll = (params: ReadonlyArray<unknown>): Array<any> => params.map(bindable)
 
-interface SqliteConnection extends Connection {
-  readonly db: DatabaseSync
-}
+/** A failure answered by the connection's thread, as the `Error` SQLite's classifier reads. */
+const workerError = (failure: WorkerThread.WorkerFailure): Error =>
+  Object.assign(new Error(failure.message), { code: failure.code, errcode: failure.errcode, errstr: failure.errstr })
 
 /**
  * Opens the database and builds the client. The connection closes with the scope.
+ *
+ * The connection lives in its own thread (see `internal/sqliteWorker.ts`): statements are
+ * messages, answered in order; while SQLite works, the caller's thread goes on.
  *
  * @since 0.1.0
  * @category constructors
@@ -144,122 +159,133 @@ export const make = (
       : undefined
     const busyMillis = Duration.toMillis(options.busyTimeout ?? Duration.seconds(5))
     const chunkSize = Math.max(1, options.streamChunkSize ?? 1024)
-
-    const db = yield* Effect.acquireRelease(
-      Effect.try({
-        try: () =>
-          new DatabaseSync(options.filename, {
-            readOnly: options.readonly ?? false,
-            timeout: Math.round(busyMillis)
-          }),
-        catch: (cause) =>
-          new SqlError({
-            reason: new ConnectionError({ cause, message: `Cannot open SQLite database`, operation: "open" })
-          })
-      }),
-      (db) => Effect.sync(() => db.isOpen && db.close())
-    )
-    yield* Effect.try({
-      try: () => {
-        if (options.disableWAL !== true && options.readonly !== true && options.filename !== ":memory:") {
-          db.exec("PRAGMA journal_mode = WAL")
-          // In WAL mode NORMAL is durable across application crashes (kill -9); only a power loss
-          // can lose the last transactions, never corrupt the file.
-          db.exec("PRAGMA synchronous = NORMAL")
-          // A group of a random-order list dirties a page per number all over the number index;
-          // checkpointing every 1,000 pages (SQLite's default) copies those pages into the file
-          // after nearly every transaction. A longer log lets the same pages, dirtied again by
-          // the next groups, be copied once: the first check of 1M numbers spends ~40% less in
-          // its claims. Durability is unchanged (the log is the database until checkpointed).
-          db.exec(`PRAGMA wal_autocheckpoint = ${Math.max(0, Math.floor(options.walAutocheckpointPages ?? 10_000))}`)
-        }
-        db.exec("PRAGMA foreign_keys = ON")
-        db.exec(`PRAGMA cache_size = -${Math.max(0, Math.floor(options.cacheSizeKiB ?? 65_536))}`)
-      },
-      catch: (cause) => sqlError(cause, "Failed to configure the SQLite database", "open")
-    })
-
-    const cacheSize = Math.max(0, options.prepareCacheSize ?? 200)
-    const cache = new Map<string, StatementSync>()
-    const prepare = (sql: string): StatementSync => {
-      const hit = cache.get(sql)
-      if (hit !== undefined) {
-        // Re-insert to mark it most recently used (Map keeps insertion order).
-        cache.delete(sql)
-        cache.set(sql, hit)
-        return hit
-      }
-      const statement = db.prepare(sql)
-      if (cacheSize > 0) {
-        cache.set(sql, statement)
-        if (cache.size > cacheSize) cache.delete(cache.keys().next().value!)
-      }
-      return statement
+    const config: WorkerThread.WorkerConfig = {
+      filename: options.filename,
+      readOnly: options.readonly ?? false,
+      busyMillis: Math.round(busyMillis),
+      wal: options.disableWAL !== true && options.readonly !== true && options.filename !== ":memory:",
+      walAutocheckpointPages: Math.max(0, Math.floor(options.walAutocheckpointPages ?? 10_000)),
+      cacheSizeKiB: Math.max(0, Math.floor(options.cacheSizeKiB ?? 65_536)),
+      prepareCacheSize: Math.max(0, options.prepareCacheSize ?? 200)
     }
+
+    // Requests waiting for their answer, by id. The thread keeps the process alive only while
+    // one is pending: an idle connection must not hold a finished program open.
+    const pending = new Map<number, (response: WorkerThread.WorkerResponse) => void>()
+    let nextId = 0
+    let inTransaction = false
+    let gone: SqlError | undefined
+    const thread = new Worker(WorkerThread.source, { eval: true, workerData: config })
+    thread.unref()
+    const settle = (response: WorkerThread.WorkerResponse) => {
+      const resume = pending.get(response.id)
+      if (resume === undefined) return
+      pending.delete(response.id)
+      if (pending.size === 0) thread.unref()
+      inTransaction = response.tx
+      resume(response)
+    }
+    const stop = (message: string, cause: unknown) => {
+      gone ??= new SqlError({ reason: new ConnectionError({ cause, message, operation: "execute" }) })
+      for (const [id] of pending) settle({ id, ok: false, error: { message, code: undefined, errcode: undefined, errstr: undefined, open: false }, tx: false })
+    }
+    thread.on("message", settle)
+    thread.on("error", (cause) => stop("The SQLite connection's thread failed", cause))
+    thread.on("exit", () => stop("The SQLite connection is closed", undefined))
+
+    /**
+     * Send a request to the connection's thread now; its answer is read with `answer`. Requests
+     * are answered in the order sent. `undefined` waits for the answer to opening (id 0), which
+     * the thread sends unasked.
+     */
+    const post = (request: WorkerThread.Ask | undefined) => {
+      const slot: { response?: WorkerThread.WorkerResponse; resume?: (response: WorkerThread.WorkerResponse) => void } = {}
+      if (gone !== undefined) {
+        slot.response = { id: -1, ok: false, error: { message: gone.message, code: undefined, errcode: undefined, errstr: undefined, open: false }, tx: false }
+        return slot
+      }
+      const id = request === undefined ? 0 : ++nextId
+      if (pending.size === 0) thread.ref()
+      pending.set(id, (response) => (slot.resume === undefined ? (slot.response = response) : slot.resume(response)))
+      if (request !== undefined) thread.postMessage({ ...request, id })
+      return slot
+    }
+    const answer = (slot: ReturnType<typeof post>, message: string, operation: string) =>
+      Effect.callback<unknown, SqlError>((resume) => {
+        const done = (response: WorkerThread.WorkerResponse) =>
+          resume(
+            response.ok
+              ? Effect.succeed(response.value)
+              : gone !== undefined && response.id === -1
+              ? Effect.fail(gone)
+              : Effect.fail(
+                response.error.open
+                  ? new SqlError({ reason: new ConnectionError({ cause: workerError(response.error), message: "Cannot open SQLite database", operation: "open" }) })
+                  : sqlError(workerError(response.error), message, operation)
+              )
+          )
+        if (slot.response !== undefined) done(slot.response)
+        else slot.resume = done
+      })
+    /** Ask the connection's thread and wait for its answer. */
+    const ask = (request: WorkerThread.Ask | undefined, message: string, operation: string) =>
+      Effect.suspend(() => answer(post(request), message, operation))
+
+    // The connection is one: a transaction of several messages (`withTransaction`) holds the
+    // permit from BEGIN to COMMIT, so nothing else is sent inside it.
+    const begin = BEGIN[options.transactionMode ?? "immediate"]
+    const semaphore = yield* Semaphore.make(1)
+
+    yield* Effect.acquireRelease(
+      ask(undefined, "Cannot open SQLite database", "open"),
+      () =>
+        ask({ op: "close" }, "Failed to close the SQLite database", "close").pipe(
+          Effect.ignore,
+          Effect.andThen(Effect.promise(() => thread.terminate()))
+        )
+    ).pipe(Effect.onError(() => Effect.promise(() => thread.terminate())))
 
     const run = (
       sql: string,
       params: ReadonlyArray<unknown>,
       opts: { readonly prepared: boolean; readonly arrays: boolean; readonly raw: boolean }
     ): Effect.Effect<any, SqlError> =>
-      Effect.withFiber((fiber): Effect.Effect<unknown, SqlError> => {
-        const safeIntegers = fiber.getRef(Client.SafeIntegers)
-        try {
-          const statement = opts.prepared ? prepare(sql) : db.prepare(sql)
-          statement.setReadBigInts(safeIntegers)
-          statement.setReturnArrays(opts.arrays)
-          try {
-            if (statement.columns().length > 0) return Effect.succeed(statement.all(...bindAll(params)))
-            const result = statement.run(...bindAll(params))
-            return Effect.succeed(
-              opts.raw ? { changes: result.changes, lastInsertRowid: result.lastInsertRowid } : []
-            )
-          } finally {
-            // A cached statement is shared: leave it in the default (object rows) mode.
-            if (opts.arrays) statement.setReturnArrays(false)
-          }
-        } catch (cause) {
-          return Effect.fail(sqlError(cause, "Failed to execute statement", "execute"))
-        }
-      })
+      Effect.withFiber((fiber) =>
+        ask(
+          { op: "run", sql, params: bindAll(params), ...opts, safeIntegers: fiber.getRef(Client.SafeIntegers) },
+          "Failed to execute statement",
+          "execute"
+        )
+      )
 
     const stream = (
       sql: string,
       params: ReadonlyArray<unknown>,
       transform: (<A extends object>(rows: ReadonlyArray<A>) => ReadonlyArray<A>) | undefined
     ): Stream.Stream<any, SqlError> =>
-      Stream.unwrap(Effect.withFiber((fiber) => {
-        const safeIntegers = fiber.getRef(Client.SafeIntegers)
-        return Effect.try({
-          try: () => {
-            // Not cached: an open iterator keeps its statement busy until it is exhausted.
-            const statement = db.prepare(sql)
-            statement.setReadBigInts(safeIntegers)
-            return statement.iterate(...bindAll(params))
-          },
-          catch: (cause) => sqlError(cause, "Failed to execute statement", "executeStream")
-        }).pipe(Effect.map((iterator) =>
-          Stream.paginate(undefined, () =>
-            Effect.try({
-              try: () => {
-                const rows: Array<object> = []
-                let next = iterator.next()
-                while (!next.done) {
-                  rows.push(next.value as object)
-                  if (rows.length >= chunkSize) break
-                  next = iterator.next()
+      Stream.unwrap(Effect.withFiber((fiber) =>
+        ask(
+          { op: "iterate", sql, params: bindAll(params), safeIntegers: fiber.getRef(Client.SafeIntegers) },
+          "Failed to execute statement",
+          "executeStream"
+        ).pipe(Effect.map((cursor) =>
+          Stream.paginate(false, (done: boolean) =>
+            done
+              ? Effect.succeed([[], Option.none<boolean>()] as const)
+              : Effect.map(
+                ask({ op: "next", cursor: cursor as number, size: chunkSize }, "Failed to read the next rows", "executeStream"),
+                (answer) => {
+                  const { rows, done } = answer as { rows: Array<object>; done: boolean }
+                  return [transform ? transform(rows) : rows, done ? Option.none<boolean>() : Option.some(false)] as const
                 }
-                const out = transform ? transform(rows) : rows
-                return [out, next.done ? Option.none() : Option.some(undefined)] as const
-              },
-              catch: (cause) => sqlError(cause, "Failed to read the next rows", "executeStream")
-            })
-          ).pipe(Stream.ensuring(Effect.sync(() => iterator.return?.())))
+              )
+          ).pipe(Stream.ensuring(
+            ask({ op: "closeCursor", cursor: cursor as number }, "Failed to close a cursor", "executeStream").pipe(Effect.ignore)
+          ))
         ))
-      }))
+      ))
 
-    const connection: SqliteConnection = {
-      db,
+    const connection: Connection = {
       execute: (sql, params, transform) =>
         transform
           ? Effect.map(run(sql, params, { prepared: true, arrays: false, raw: false }), transform)
@@ -274,11 +300,10 @@ export const make = (
       executeStream: stream
     }
 
-    const semaphore = yield* Semaphore.make(1)
     const acquirers = Client.makeSqliteAcquirers({
       connection: Effect.succeed(connection),
       semaphore,
-      isTransaction: (conn) => conn.db.isTransaction
+      isTransaction: () => inTransaction
     })
 
     const client = yield* Client.make({
@@ -289,7 +314,7 @@ export const make = (
       isTransaction: acquirers.isTransaction,
       compiler,
       driver: "sqlite-node-builtin",
-      beginTransaction: BEGIN[options.transactionMode ?? "immediate"],
+      beginTransaction: begin,
       prepareTransactionControls: true,
       releaseSavepoint: (name) => `RELEASE SAVEPOINT ${name}`,
       spanAttributes: [
@@ -303,11 +328,31 @@ export const make = (
       [TypeId]: TypeId,
       config: options,
       export: acquirers.borrower(() =>
-        Effect.try({
-          try: () => db.serialize() as Uint8Array,
-          catch: (cause) => sqlError(cause, "Failed to serialize the database", "export")
+        ask({ op: "serialize" }, "Failed to serialize the database", "export") as Effect.Effect<Uint8Array, SqlError>
+      ),
+      batch: (statements: ReadonlyArray<Statement.Statement<any>>, batchOptions: { readonly atomic: boolean }) =>
+        Effect.withFiber((fiber) => {
+          const compiled = statements.map((statement) => {
+            const [sql, params] = statement.compile()
+            return { sql, params: bindAll(params) }
+          })
+          const request: WorkerThread.Ask = {
+            op: "batch",
+            begin: batchOptions.atomic ? begin : undefined,
+            statements: compiled,
+            safeIntegers: fiber.getRef(Client.SafeIntegers)
+          }
+          // The permit only to send (never inside another's transaction); the answer is awaited
+          // without it, so that many batches can be on their way: the thread stays busy while
+          // this one goes back to its work.
+          return semaphore.withPermit(Effect.sync(() => post(request))).pipe(
+            Effect.flatMap((slot) => answer(slot, "Failed to execute a batch of statements", "execute")),
+            Effect.map((results) => {
+              const rows = results as ReadonlyArray<ReadonlyArray<any>>
+              return transformRows ? rows.map((r) => transformRows(r as Array<object>)) : rows
+            })
+          )
         })
-      )
     }) as SqliteClient
   })
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Effect, Exit, Stream } from "effect"
+import { Deferred, Effect, Exit, Fiber, Stream } from "effect"
 import * as Reactivity from "effect/reactivity/Reactivity"
 import * as Migrator from "effect/sql/Migrator"
 import * as SqlClient from "effect/sql/SqlClient"
@@ -165,6 +165,86 @@ describe("SqliteClient: a SqlClient on node:sqlite", () => {
       expect(error.reason._tag).toBe("LockTimeoutError")
       expect(error.isRetryable).toBe(true)
     }).pipe(Effect.scoped))
+})
+
+describe("SqliteClient: the connection in its own thread", () => {
+  it.effect("an atomic batch commits all its statements, or none when one fails", () =>
+    withClient((sql) =>
+      Effect.gen(function*() {
+        yield* sql`CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT UNIQUE)`
+        const results = yield* sql.batch([
+          sql`INSERT INTO t (v) VALUES ('a'), ('b') RETURNING id, v`,
+          sql`INSERT INTO t (v) VALUES ('c')`,
+          sql`SELECT COUNT(*) AS n FROM t`
+        ], { atomic: true })
+        expect(results).toEqual([[{ id: 1, v: "a" }, { id: 2, v: "b" }], [], [{ n: 3 }]])
+        const failed = yield* Effect.flip(sql.batch([sql`INSERT INTO t (v) VALUES ('d')`, sql`INSERT INTO t (v) VALUES ('a')`], { atomic: true }))
+        expect(failed.reason._tag).toBe("UniqueViolation")
+        const rows = yield* sql<{ v: string }>`SELECT v FROM t ORDER BY v`
+        expect(rows.map((r) => r.v)).toEqual(["a", "b", "c"])
+        // The connection is usable after a failed batch, outside any transaction.
+        yield* sql.withTransaction(sql`INSERT INTO t (v) VALUES ('e')`)
+        expect((yield* sql<{ n: number }>`SELECT COUNT(*) AS n FROM t`)[0]!.n).toBe(4)
+      })))
+
+  it.effect("a batch that is not atomic runs each statement on its own", () =>
+    withClient((sql) =>
+      Effect.gen(function*() {
+        yield* sql`CREATE TABLE t (v TEXT UNIQUE)`
+        const failed = yield* Effect.flip(sql.batch([sql`INSERT INTO t VALUES ('a')`, sql`INSERT INTO t VALUES ('a')`], { atomic: false }))
+        expect(failed.reason._tag).toBe("UniqueViolation")
+        expect((yield* sql<{ v: string }>`SELECT v FROM t`).map((r) => r.v)).toEqual(["a"])
+      })))
+
+  it.effect("many batches on their way at once are each answered with their own rows", () =>
+    withClient((sql) =>
+      Effect.gen(function*() {
+        yield* sql`CREATE TABLE t (k INTEGER PRIMARY KEY, v INTEGER)`
+        const answers = yield* Effect.forEach(
+          Array.from({ length: 200 }, (_, i) => i),
+          (i) => sql.batch([sql`INSERT INTO t VALUES (${i}, ${i * 2})`, sql`SELECT v FROM t WHERE k = ${i}`], { atomic: true }),
+          { concurrency: "unbounded" }
+        )
+        expect(answers.map((a) => (a[1] as ReadonlyArray<{ v: number }>)[0]!.v)).toEqual(Array.from({ length: 200 }, (_, i) => i * 2))
+      })))
+
+  it.effect("a batch never lands inside another fiber's transaction", () =>
+    withClient((sql) =>
+      Effect.gen(function*() {
+        yield* sql`CREATE TABLE t (v INTEGER)`
+        const inside = yield* Deferred.make<void>()
+        const release = yield* Deferred.make<void>()
+        // The transaction pauses between two statements while a batch is sent, then fails and
+        // rolls back. The batch's row must survive: it was not sent inside that transaction.
+        const transaction = yield* sql.withTransaction(Effect.gen(function*() {
+          yield* sql`INSERT INTO t VALUES (1)`
+          yield* Deferred.succeed(inside, undefined)
+          yield* Deferred.await(release)
+          return yield* Effect.fail("boom")
+        })).pipe(Effect.exit, Effect.forkChild)
+        yield* Deferred.await(inside)
+        const batch = yield* sql.batch([sql`INSERT INTO t VALUES (2)`], { atomic: false }).pipe(Effect.forkChild)
+        yield* Effect.repeat(Effect.yieldNow, { times: 20 })
+        yield* Deferred.succeed(release, undefined)
+        expect(Exit.isFailure(yield* Fiber.join(transaction))).toBe(true)
+        yield* Fiber.join(batch)
+        expect((yield* sql<{ v: number }>`SELECT v FROM t`).map((r) => r.v)).toEqual([2])
+      })))
+
+  it.live("an idle connection does not keep the process alive; a closed one answers with a typed error", () =>
+    Effect.gen(function*() {
+      const code = yield* Effect.callback<number>((resume) => {
+        const proc = spawn(process.execPath, [join(import.meta.dirname, "fixtures", "idle-exit.ts"), freshFile()], {
+          stdio: ["ignore", "inherit", "inherit"]
+        })
+        const timer = setTimeout(() => proc.kill("SIGKILL"), 20_000)
+        proc.on("exit", (code, signal) => {
+          clearTimeout(timer)
+          resume(Effect.succeed(signal === null ? code ?? -1 : -2))
+        })
+      })
+      expect(code).toBe(0)
+    }), 30_000)
 })
 
 describe("SqliteClient: several processes on one file", () => {

@@ -141,7 +141,7 @@ export const make = (options: StoreCheckOptions) =>
       const count = owed
       if (count === 0) return Effect.void
       owed = 0
-      return Effect.flatMap(now, (at) => store.reserve({ requested: count, at, since: at, decide: () => count })).pipe(
+      return Effect.flatMap(now, (at) => store.reserve({ requested: count, at, since: at })).pipe(
         Effect.onError(() => Effect.sync(() => (owed += count))),
         Effect.asVoid
       )
@@ -163,9 +163,10 @@ export const make = (options: StoreCheckOptions) =>
           requested: take,
           at,
           since: at - (budget?.windowMillis ?? Budget.make().windowMillis),
-          decide: (t) => {
+          // Without a budget nothing is decided: the checks are recorded, the ledger is not read.
+          decide: budget === undefined ? undefined : (t) => {
             totals = t
-            return budget === undefined ? take : Math.min(take, Budget.ledgerAllowance(budget, t))
+            return Math.min(take, Budget.ledgerAllowance(budget, t))
           }
         }).pipe(Effect.onError(() => Effect.sync(() => (reservedForRun -= take))))
         reservedForRun -= take - granted

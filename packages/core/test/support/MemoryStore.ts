@@ -127,7 +127,7 @@ export const make = (state: MemoryState = emptyState()): ResultStore.ResultStore
       op("reserve", () => {
         const totals = { checks: 0, messages: 0 }
         for (const e of state.ledger) if (e.at >= since) totals[e.kind] += e.count
-        const granted = Math.max(0, Math.min(requested, Math.floor(decide(totals))))
+        const granted = Math.max(0, Math.min(requested, Math.floor(decide === undefined ? requested : decide(totals))))
         if (granted > 0) state.ledger.push({ kind: "checks", count: granted, at })
         return granted
       }),

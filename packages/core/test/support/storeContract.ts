@@ -161,6 +161,18 @@ export const storeContract = <E>(name: string, makeLayer: () => Layer.Layer<Resu
         })
       ))
 
+    it.effect("reserve without decide (no budget applies) grants every check requested and records it", () =>
+      withStore((store) =>
+        Effect.gen(function*() {
+          yield* store.recordMessages(3, 0)
+          expect(yield* store.reserve({ requested: 20, at: 10, since: 0 })).toBe(20)
+          expect(yield* store.reserve({ requested: 0, at: 11, since: 0 })).toBe(0)
+          // A budgeted reservation after it sees those checks.
+          expect(yield* store.reserve({ requested: 5, at: 12, since: 0, decide: (t) => Math.max(0, t.messages - t.checks) })).toBe(0)
+          expect((yield* store.summary({ checkedSince: [], ledgerSince: 0 })).ledger).toEqual({ checks: 20, messages: 3 })
+        })
+      ))
+
     it.effect("concurrent reservations never exceed the budget together", () =>
       withStore((store) =>
         Effect.gen(function*() {

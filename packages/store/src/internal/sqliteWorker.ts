@@ -1,0 +1,215 @@
+/**
+ * The SQLite connection's own thread: a `node:sqlite` `DatabaseSync` in a worker, driven by
+ * messages. `node:sqlite` is synchronous, and a bulk check through the store spends as much time
+ * in SQLite as in everything else: a first check of a random-order list dirties about one page of
+ * the number index per number, which SQLite copies to its log at each commit. In the caller's
+ * thread that time adds to the check's; here it runs on another core while the check goes on
+ * (bench figure 21).
+ *
+ * The worker runs from source text (`new Worker(source, { eval: true })`): bundlers (the CLI is
+ * one bundle) copy no separate worker file, and the code must not close over anything, which
+ * `workerMain` does not: it is serialised with `Function.prototype.toString`. A test runs it
+ * from the built CLI.
+ *
+ * @internal
+ */
+
+/** What the connection's thread is asked. Answers come back in order, one per request. */
+export type WorkerRequest =
+  | { readonly id: number; readonly op: "run"; readonly sql: string; readonly params: ReadonlyArray<unknown>; readonly prepared: boolean; readonly arrays: boolean; readonly raw: boolean; readonly safeIntegers: boolean }
+  | { readonly id: number; readonly op: "batch"; readonly begin: string | undefined; readonly statements: ReadonlyArray<{ readonly sql: string; readonly params: ReadonlyArray<unknown> }>; readonly safeIntegers: boolean }
+  | { readonly id: number; readonly op: "iterate"; readonly sql: string; readonly params: ReadonlyArray<unknown>; readonly safeIntegers: boolean }
+  | { readonly id: number; readonly op: "next"; readonly cursor: number; readonly size: number }
+  | { readonly id: number; readonly op: "closeCursor"; readonly cursor: number }
+  | { readonly id: number; readonly op: "serialize" }
+  | { readonly id: number; readonly op: "close" }
+
+/** A request before the connection gives it its id. */
+export type Ask = WorkerRequest extends infer R ? R extends { readonly id: number } ? Omit<R, "id"> : never : never
+
+/** A failure in the connection's thread, with the fields SQLite's errors carry. */
+export interface WorkerFailure {
+  readonly message: string
+  readonly code: unknown
+  readonly errcode: unknown
+  readonly errstr: unknown
+  /** Opening or configuring the database failed (the thread then stops). */
+  readonly open: boolean
+}
+
+/** One answer: the value, or the failure; `tx` is whether a transaction is open after it. */
+export type WorkerResponse =
+  | { readonly id: number; readonly ok: true; readonly value: unknown; readonly tx: boolean }
+  | { readonly id: number; readonly ok: false; readonly error: WorkerFailure; readonly tx: boolean }
+
+/** How the thread opens the database: sent as `workerData`. */
+export interface WorkerConfig {
+  readonly filename: string
+  readonly readOnly: boolean
+  readonly busyMillis: number
+  readonly wal: boolean
+  readonly walAutocheckpointPages: number
+  readonly cacheSizeKiB: number
+  readonly prepareCacheSize: number
+}
+
+/**
+ * The thread's body. Self-contained: it is sent as source text, so it may use only its own
+ * bindings and globals. Modules come from `process.getBuiltinModule`, not `require`: bundlers
+ * rewrite `require` calls into helpers of their own, which do not exist in the thread.
+ */
+function workerMain(): void {
+  const threads = process.getBuiltinModule("node:worker_threads") as typeof import("node:worker_threads")
+  const parentPort = threads.parentPort!
+  const workerData = threads.workerData
+  const { DatabaseSync } = process.getBuiltinModule("node:sqlite") as typeof import("node:sqlite")
+  const config: WorkerConfig = workerData
+  const failure = (cause: any, open: boolean): WorkerFailure => ({
+    message: String(cause?.message ?? cause),
+    code: cause?.code,
+    errcode: cause?.errcode,
+    errstr: cause?.errstr,
+    open
+  })
+
+  let db: any
+  try {
+    db = new DatabaseSync(config.filename, { readOnly: config.readOnly, timeout: config.busyMillis })
+    if (config.wal) {
+      db.exec("PRAGMA journal_mode = WAL")
+      // In WAL mode NORMAL is durable across application crashes (kill -9); only a power loss
+      // can lose the last transactions, never corrupt the file.
+      db.exec("PRAGMA synchronous = NORMAL")
+      // A group of a random-order list dirties a page per number all over the number index;
+      // checkpointing every 1,000 pages (SQLite's default) copies those pages into the file
+      // after nearly every transaction. A longer log lets the same pages, dirtied again by the
+      // next groups, be copied once. Durability is unchanged (the log is the database until
+      // checkpointed).
+      db.exec(`PRAGMA wal_autocheckpoint = ${config.walAutocheckpointPages}`)
+    }
+    db.exec("PRAGMA foreign_keys = ON")
+    db.exec(`PRAGMA cache_size = -${config.cacheSizeKiB}`)
+    // A multi-row statement inside a transaction keeps a statement journal (the pages it changes,
+    // to undo just that statement). In a temporary file that is a write per page; in memory it is
+    // a copy: half the writes of a first check's claims.
+    db.exec("PRAGMA temp_store = MEMORY")
+  } catch (cause) {
+    parentPort.postMessage({ id: 0, ok: false, error: failure(cause, true), tx: false })
+    parentPort.close()
+    return
+  }
+  parentPort.postMessage({ id: 0, ok: true, value: undefined, tx: false })
+
+  // Prepared statements by SQL text, least recently used dropped first.
+  const cache = new Map<string, any>()
+  const prepare = (sql: string): any => {
+    const hit = cache.get(sql)
+    if (hit !== undefined) {
+      cache.delete(sql)
+      cache.set(sql, hit)
+      return hit
+    }
+    const statement = db.prepare(sql)
+    if (config.prepareCacheSize > 0) {
+      cache.set(sql, statement)
+      if (cache.size > config.prepareCacheSize) cache.delete(cache.keys().next().value!)
+    }
+    return statement
+  }
+  // Open iterators of streamed queries, by cursor id.
+  const cursors = new Map<number, any>()
+  let nextCursor = 0
+
+  const handle = (request: WorkerRequest): unknown => {
+    switch (request.op) {
+      case "run": {
+        const statement = request.prepared ? prepare(request.sql) : db.prepare(request.sql)
+        statement.setReadBigInts(request.safeIntegers)
+        statement.setReturnArrays(request.arrays)
+        try {
+          if (statement.columns().length > 0) return statement.all(...request.params)
+          const result = statement.run(...request.params)
+          return request.raw ? { changes: result.changes, lastInsertRowid: result.lastInsertRowid } : []
+        } finally {
+          // A cached statement is shared: leave it in the default (object rows) mode.
+          if (request.arrays) statement.setReturnArrays(false)
+        }
+      }
+      case "batch": {
+        // A transaction of statements that do not read each other's results, in one message:
+        // the caller's thread waits once, not once per statement (each wait is as long as the
+        // caller's thread takes to come back to its event loop).
+        if (request.begin === undefined) {
+          return request.statements.map(({ sql, params }) => {
+            const statement = prepare(sql)
+            statement.setReadBigInts(request.safeIntegers)
+            return statement.columns().length > 0 ? statement.all(...params) : (statement.run(...params), [])
+          })
+        }
+        prepare(request.begin).run()
+        try {
+          const results: Array<unknown> = []
+          for (const { sql, params } of request.statements) {
+            const statement = prepare(sql)
+            statement.setReadBigInts(request.safeIntegers)
+            results.push(statement.columns().length > 0 ? statement.all(...params) : (statement.run(...params), []))
+          }
+          prepare("COMMIT").run()
+          return results
+        } catch (cause) {
+          if (db.isTransaction) db.exec("ROLLBACK")
+          throw cause
+        }
+      }
+      case "iterate": {
+        // Not cached: an open iterator keeps its statement busy until it is exhausted.
+        const statement = db.prepare(request.sql)
+        statement.setReadBigInts(request.safeIntegers)
+        const cursor = ++nextCursor
+        cursors.set(cursor, statement.iterate(...request.params))
+        return cursor
+      }
+      case "next": {
+        const iterator = cursors.get(request.cursor)
+        const rows: Array<unknown> = []
+        let done = iterator === undefined
+        while (!done && rows.length < request.size) {
+          const next = iterator.next()
+          if (next.done) done = true
+          else rows.push(next.value)
+        }
+        if (done) cursors.delete(request.cursor)
+        return { rows, done }
+      }
+      case "closeCursor": {
+        cursors.get(request.cursor)?.return?.()
+        cursors.delete(request.cursor)
+        return undefined
+      }
+      case "serialize":
+        return db.serialize()
+      case "close": {
+        for (const iterator of cursors.values()) iterator.return?.()
+        cursors.clear()
+        cache.clear()
+        if (db.isOpen) db.close()
+        return undefined
+      }
+    }
+  }
+
+  parentPort.on("message", (request: WorkerRequest) => {
+    let response: WorkerResponse
+    try {
+      const value = handle(request)
+      response = { id: request.id, ok: true, value, tx: db.isOpen && db.isTransaction }
+    } catch (cause) {
+      response = { id: request.id, ok: false, error: failure(cause, false), tx: db.isOpen && db.isTransaction }
+    }
+    parentPort.postMessage(response)
+    if (request.op === "close") parentPort.close()
+  })
+}
+
+/** The thread's source text, for `new Worker(source, { eval: true })`. */
+export const source = `(${workerMain.toString()})()`
