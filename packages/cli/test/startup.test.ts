@@ -7,13 +7,14 @@
 import { describe, expect, it } from "vitest"
 import { ConfigProvider, Effect, Layer, Stdio } from "effect"
 import { TerminalCapabilities } from "effect/cli"
+import { spawnSync } from "node:child_process"
 import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
 import { pathToFileURL } from "node:url"
 import { commandPaths, render } from "../helpPages.ts"
 import { canColor, helpRequest } from "../src/FastHelp.ts"
-import { BIN, built, waBin, waShell } from "./support/bin.ts"
+import { BIN, built, cleanEnv, waBin, waShell } from "./support/bin.ts"
 import { wa } from "./support/inProcess.ts"
 
 if (!built()) throw new Error("the CLI is not built: run `pnpm --filter @wa-contacts/cli build` (the root test script builds first)")
@@ -122,11 +123,30 @@ describe("--help answered before the CLI loads", () => {
     ["--help", { NO_COLOR: "", FORCE_COLOR: "false" }],
     ["--help", { NO_COLOR: "", FORCE_COLOR: "1", TERM: "dumb" }],
     ["check --help", { NO_COLOR: "1", FORCE_COLOR: "1" }],
-    ["nope --help", { NO_COLOR: "1" }]
+    ["nope --help", { NO_COLOR: "1" }],
+    // Settings from the environment are read when a command runs, not when its help is rendered.
+    ["check --help", { NO_COLOR: "1", WA_BASE_URL: "http://127.0.0.1:9", WA_TOKEN: "t", WA_REGISTERED: "+4915112345678", WA_STORE: "/nonexistent/s.db" }],
+    ["store import --help", { NO_COLOR: "1", WA_STORE: "/nonexistent/s.db" }]
   ])("%s with %j prints what the full CLI prints", async (args, env) => {
     const { fast, full } = await bothWays(args.split(" "), env)
     expect(fast.stdout).toBe(full.stdout)
     expect([fast.code, fast.stderr]).toEqual([full.code, full.stderr])
+  })
+
+  // util-linux `script` runs the bin with stdout on a pseudo-terminal: effect/cli colours there.
+  const hasScript = spawnSync("script", ["--version"], { stdio: "ignore" }).status === 0
+  it.skipIf(!hasScript)("on a terminal, --help prints what the full CLI prints there (in colour)", () => {
+    const onTerminal = (argv: ReadonlyArray<string>) => {
+      const command = [process.execPath, BIN, ...argv].map((a) => `'${a}'`).join(" ")
+      const r = spawnSync("script", ["-qec", command, "/dev/null"], { env: cleanEnv({ NO_COLOR: "" }), encoding: "utf8" })
+      return { code: r.status, stdout: r.stdout }
+    }
+    for (const argv of [["--help"], ["store", "import", "-h"]]) {
+      const fast = onTerminal(argv)
+      expect(fast).toEqual(onTerminal(["--log-level", "info", ...argv]))
+      expect(fast.code).toBe(0)
+      expect(fast.stdout).toContain("\x1b[1m")
+    }
   })
 
   it("colours exactly when effect/cli's terminal detection does (NO_COLOR, FORCE_COLOR, TERM, stdout a terminal)", () => {
