@@ -7,6 +7,7 @@ import { build, type Plugin } from "esbuild"
 import { chmodSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync } from "node:fs"
 import { createRequire } from "node:module"
 import { dirname, join, relative } from "node:path"
+import { renderHelpPages } from "./helpPages.ts"
 
 const here = import.meta.dirname
 const outdir = join(here, "dist")
@@ -32,9 +33,22 @@ const undiciShim: Plugin = {
   }
 }
 
+// `wa-contacts [command…] --help` is answered from pages the CLI renders here, at build time
+// (helpPages.ts, src/FastHelp.ts): they become a chunk of their own, `wa-contacts:help-pages`.
+const helpPages: Plugin = {
+  name: "help-pages",
+  setup(b) {
+    b.onResolve({ filter: /^wa-contacts:help-pages$/ }, (args) => ({ path: args.path, namespace: "help-pages" }))
+    b.onLoad({ filter: /.*/, namespace: "help-pages" }, async () => ({
+      contents: `export const HELP_PAGES = ${JSON.stringify(await renderHelpPages())}\n`,
+      loader: "js"
+    }))
+  }
+}
+
 try {
   await build({
-    plugins: [undiciShim],
+    plugins: [undiciShim, helpPages],
     absWorkingDir: here,
     entryPoints: { "wa-contacts": "src/bin.ts" },
     outdir: staging,

@@ -8,26 +8,45 @@
  * Effect code. Node's compile cache keeps that compiled code on disk (in the directory named by
  * `NODE_COMPILE_CACHE`, else the OS temporary directory), so every run after the first skips it.
  * The cache must be on before the code is loaded, and static imports are evaluated before this
- * module's body: hence the only static import is `node:module`, and the CLI is imported
- * dynamically after the call.
+ * module's body: hence the only static imports are `node:module` and two small modules that import
+ * nothing else (the version, the help fast path), and the CLI is imported dynamically after the call.
  *
  * @since 0.1.0
  */
 import * as Module from "node:module"
+import { canColor, helpRequest } from "./FastHelp.ts"
 import { VERSION } from "./version.ts"
 
 // Absent before Node 22.1; a cache that cannot be written (read-only tmp) is reported in the
 // returned status, never thrown, and only costs speed.
 Module.enableCompileCache?.()
 
-// `wa-contacts --version` alone is answered before the CLI is loaded, in the line effect/cli
-// prints for it (a test compares the two): scripts call it to probe the tool, and it needs none
-// of the ~700 KB the CLI evaluates.
+// `wa-contacts --version` alone, and `wa-contacts [command…] --help`, are answered before the CLI is
+// loaded, in the text effect/cli prints for them (tests compare the two): scripts call `--version`
+// to probe the tool, people read `--help`, and neither needs the ~700 KB the CLI evaluates
+// (evaluating it was ~50 ms above bare Node, bench figure 7).
 const args = process.argv.slice(2)
-if (args.length === 1 && args[0] === "--version") {
-  process.stdout.write(`wa-contacts v${VERSION}\n`)
+const answer = args.length === 1 && args[0] === "--version" ? `wa-contacts v${VERSION}\n` : await helpPage(args)
+if (answer !== undefined) {
+  // As the CLI does: a reader that is gone (`| head -1`, `| true`) ends the output quietly, where an
+  // unhandled EPIPE would be a stack trace and exit 1.
+  process.stdout.on("error", () => {})
+  process.stdout.write(answer)
 } else {
   await main(args)
+}
+
+/**
+ * The page effect/cli rendered at build time for `[command…] --help` (or `-h`), as it would be
+ * printed here (src/FastHelp.ts); `undefined` for anything else, which the CLI answers. The pages
+ * are a chunk of their own, so that other commands do not parse them.
+ */
+async function helpPage(argv: ReadonlyArray<string>): Promise<string | undefined> {
+  const path = helpRequest(argv)
+  if (path === undefined) return undefined
+  const { HELP_PAGES } = await import("wa-contacts:help-pages")
+  const page = Object.hasOwn(HELP_PAGES, path) ? HELP_PAGES[path] : undefined
+  return page?.[canColor(process.env, process.stdout.isTTY === true) ? 1 : 0]
 }
 
 /** Load the CLI and run it under Node's runtime. */
