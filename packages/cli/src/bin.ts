@@ -44,8 +44,10 @@ if (answer !== undefined) {
 async function helpPage(argv: ReadonlyArray<string>): Promise<string | undefined> {
   const path = helpRequest(argv)
   if (path === undefined) return undefined
-  const { HELP_PAGES } = await import("wa-contacts:help-pages")
-  const page = Object.hasOwn(HELP_PAGES, path) ? HELP_PAGES[path] : undefined
+  // The pages exist only in the bundle (build.ts): run from source, the CLI renders the help.
+  const pages = await import("wa-contacts:help-pages").then((m) => m.HELP_PAGES, () => undefined)
+  if (pages === undefined) return undefined
+  const page = Object.hasOwn(pages, path) ? pages[path] : undefined
   return page?.[canColor(process.env, process.stdout.isTTY === true) ? 1 : 0]
 }
 
