@@ -208,6 +208,22 @@ describe("SqliteClient: the connection in its own thread", () => {
         expect(answers.map((a) => (a[1] as ReadonlyArray<{ v: number }>)[0]!.v)).toEqual(Array.from({ length: 200 }, (_, i) => i * 2))
       })))
 
+  it.effect("atomic batches on their way together commit together, yet one that fails fails alone", () =>
+    withClient((sql) =>
+      Effect.gen(function*() {
+        yield* sql`CREATE TABLE t (k INTEGER PRIMARY KEY)`
+        // Sent at once, they wait in the thread's queue and share a transaction; batch 50 repeats
+        // a key of its own, so it fails, and must be the only one that does.
+        const exits = yield* Effect.forEach(
+          Array.from({ length: 100 }, (_, i) => i),
+          (i) => sql.batch([sql`INSERT INTO t VALUES (${i * 2})`, sql`INSERT INTO t VALUES (${i === 50 ? 100 : i * 2 + 1})`], { atomic: true }).pipe(Effect.exit),
+          { concurrency: "unbounded" }
+        )
+        expect(exits.map((e, i) => [i, Exit.isSuccess(e)]).filter(([, ok]) => !ok)).toEqual([[50, false]])
+        const keys = (yield* sql<{ k: number }>`SELECT k FROM t ORDER BY k`).map((r) => r.k)
+        expect(keys).toEqual(Array.from({ length: 200 }, (_, k) => k).filter((k) => k !== 100 && k !== 101))
+      })))
+
   it.effect("a batch never lands inside another fiber's transaction", () =>
     withClient((sql) =>
       Effect.gen(function*() {

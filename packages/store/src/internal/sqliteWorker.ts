@@ -120,6 +120,14 @@ function workerMain(): void {
   const cursors = new Map<number, any>()
   let nextCursor = 0
 
+  // A batch: statements that do not read each other's results, in order; the rows of each.
+  const statementsOf = (request: Extract<WorkerRequest, { op: "batch" }>): Array<unknown> =>
+    request.statements.map(({ sql, params }) => {
+      const statement = prepare(sql)
+      statement.setReadBigInts(request.safeIntegers)
+      return statement.columns().length > 0 ? statement.all(...params) : (statement.run(...params), [])
+    })
+
   const handle = (request: WorkerRequest): unknown => {
     switch (request.op) {
       case "run": {
@@ -136,24 +144,10 @@ function workerMain(): void {
         }
       }
       case "batch": {
-        // A transaction of statements that do not read each other's results, in one message:
-        // the caller's thread waits once, not once per statement (each wait is as long as the
-        // caller's thread takes to come back to its event loop).
-        if (request.begin === undefined) {
-          return request.statements.map(({ sql, params }) => {
-            const statement = prepare(sql)
-            statement.setReadBigInts(request.safeIntegers)
-            return statement.columns().length > 0 ? statement.all(...params) : (statement.run(...params), [])
-          })
-        }
+        if (request.begin === undefined) return statementsOf(request)
         prepare(request.begin).run()
         try {
-          const results: Array<unknown> = []
-          for (const { sql, params } of request.statements) {
-            const statement = prepare(sql)
-            statement.setReadBigInts(request.safeIntegers)
-            results.push(statement.columns().length > 0 ? statement.all(...params) : (statement.run(...params), []))
-          }
+          const results = statementsOf(request)
           prepare("COMMIT").run()
           return results
         } catch (cause) {
@@ -198,16 +192,74 @@ function workerMain(): void {
     }
   }
 
-  parentPort.on("message", (request: WorkerRequest) => {
+  const respond = (request: WorkerRequest, run: () => unknown) => {
     let response: WorkerResponse
     try {
-      const value = handle(request)
+      const value = run()
       response = { id: request.id, ok: true, value, tx: db.isOpen && db.isTransaction }
     } catch (cause) {
       response = { id: request.id, ok: false, error: failure(cause, false), tx: db.isOpen && db.isTransaction }
     }
     parentPort.postMessage(response)
     if (request.op === "close") parentPort.close()
+  }
+
+  /**
+   * Group commit: atomic batches waiting one after another run in one transaction. Each commit
+   * copies every page it changed to the log, and the batches of a random-order list change pages
+   * all over the number index: one commit for many batches copies a page changed by several of
+   * them once. Each batch is still all or nothing (they commit together, or none does), and none
+   * is answered before the commit. If a statement fails, the transaction is rolled back and each
+   * batch runs alone, so that only the failing one fails. Answers `false` when it did not run them.
+   */
+  const runGroup = (group: Array<Extract<WorkerRequest, { op: "batch" }>>, begin: string): boolean => {
+    try {
+      prepare(begin).run()
+    } catch (cause) {
+      // Not begun (the database is locked past the busy timeout): each batch would fail alike.
+      for (const request of group) respond(request, () => { throw cause })
+      return true
+    }
+    const results: Array<Array<unknown>> = []
+    try {
+      for (const request of group) results.push(statementsOf(request))
+      prepare("COMMIT").run()
+    } catch {
+      if (db.isTransaction) db.exec("ROLLBACK")
+      return false
+    }
+    group.forEach((request, i) => respond(request, () => results[i]))
+    return true
+  }
+
+  // Requests are answered in the order they came, once the thread has taken every request waiting.
+  const queue: Array<WorkerRequest> = []
+  let head = 0
+  let scheduled = false
+  const drain = () => {
+    scheduled = false
+    while (head < queue.length) {
+      const request = queue[head++]!
+      const begin = request.op === "batch" ? request.begin : undefined
+      if (request.op === "batch" && begin !== undefined && !db.isTransaction) {
+        const group = [request]
+        for (let next = queue[head]; group.length < 64 && next?.op === "batch" && next.begin === begin; next = queue[head]) {
+          group.push(next)
+          head++
+        }
+        if (group.length > 1 && runGroup(group, begin)) continue
+        for (const alone of group) respond(alone, () => handle(alone))
+      } else respond(request, () => handle(request))
+    }
+    queue.length = 0
+    head = 0
+  }
+  parentPort.on("message", (request: WorkerRequest) => {
+    queue.push(request)
+    if (!scheduled) {
+      scheduled = true
+      setImmediate(drain)
+    }
   })
 }
 
