@@ -7,9 +7,25 @@ import type { Array as Arr } from "effect"
  * what made the heap, and the peak RSS, grow with the length of the list (bench figure 14). Items
  * read before a failure are still given, then the failure; `return()` reaches the source.
  *
+ * The source's iterator is taken now, not when the arrays are first asked for: a readline
+ * interface drops the lines it reads before its iterator exists, and the check's stream first
+ * pulls only after its fibers have started (lines of a pipe are there at once).
+ *
  * @internal
  */
-export async function* inArrays<A>(items: AsyncIterable<A>, size: number): AsyncGenerator<Arr.NonEmptyReadonlyArray<A>> {
+export const inArrays = <A>(items: AsyncIterable<A>, size: number): AsyncIterable<Arr.NonEmptyReadonlyArray<A>> => {
+  // A second iteration (of an iterable that can start again) asks the source afresh, as before.
+  let first: AsyncIterator<A> | undefined = items[Symbol.asyncIterator]()
+  return {
+    [Symbol.asyncIterator]: () => {
+      const iterator = first ?? items[Symbol.asyncIterator]()
+      first = undefined
+      return arrays({ [Symbol.asyncIterator]: () => iterator }, size)
+    }
+  }
+}
+
+async function* arrays<A>(items: AsyncIterable<A>, size: number): AsyncGenerator<Arr.NonEmptyReadonlyArray<A>> {
   let array: Array<A> = []
   let failure: { readonly error: unknown } | undefined
   try {
