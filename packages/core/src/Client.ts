@@ -13,6 +13,7 @@
  * @since 0.1.0
  */
 import { Effect, type Layer, ManagedRuntime, Stream } from "effect"
+import { inArrays } from "./internal/InArrays.ts"
 import { type CheckOptions, checkBatch, checkStream, type CheckStreamOptions } from "./Check.ts"
 import { ContactsConfig, type ContactsConfigShape } from "./ContactsConfig.ts"
 import * as Blocking from "./Blocking.ts"
@@ -83,11 +84,14 @@ export const make = <E>(transport: Layer.Layer<Transport, E>, config: ContactsCo
     runtime.runPromise(Effect.provideService(effect, ContactsConfig, config))
   const iterate = <A>(stream: Stream.Stream<A, unknown, Transport>): AsyncIterable<A> => ({
     [Symbol.asyncIterator]: () => {
+      // Once the runtime is up, `next` goes straight to the stream's iterator: one promise a
+      // result, not two (millions of results are millions of promises; see `inArrays`).
+      let iterator: AsyncIterator<A> | undefined
       const context = runtime.context().then((ctx) =>
-        Stream.toAsyncIterableWith(Stream.provideService(stream, ContactsConfig, config), ctx)[Symbol.asyncIterator]()
+        iterator = Stream.toAsyncIterableWith(Stream.provideService(stream, ContactsConfig, config), ctx)[Symbol.asyncIterator]()
       )
       return {
-        next: () => context.then((it) => it.next()),
+        next: () => iterator === undefined ? context.then((it) => it.next()) : iterator.next(),
         return: (value?: unknown) =>
           context.then((it) => it.return?.(value) ?? Promise.resolve({ done: true as const, value: undefined }))
       }
@@ -105,8 +109,9 @@ export const make = <E>(transport: Layer.Layer<Transport, E>, config: ContactsCo
       if (!isIterable(inputs)) {
         return iterate(Stream.fail(notText("inputs", inputs, "checkAll's inputs (an iterable or async iterable of strings)")))
       }
+      const size = Math.max(1, options?.batchSize ?? 500)
       const source = Symbol.asyncIterator in Object(inputs)
-        ? Stream.fromAsyncIterable(inputs as AsyncIterable<string>, (e) => new InputStreamError(String(e)))
+        ? Stream.flattenArray(Stream.fromAsyncIterable(inArrays(inputs as AsyncIterable<string>, size), (e) => new InputStreamError(String(e))))
         : Stream.fromIterable(inputs as Iterable<string>)
       // Checked a chunk at a time: the hot path stays one loop per chunk, not one effect per input.
       let seen = 0

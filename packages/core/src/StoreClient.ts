@@ -19,6 +19,7 @@ import { ContactsConfig, type ContactsConfigShape } from "./ContactsConfig.ts"
 import type { ResultStore, StoredNumber } from "./ResultStore.ts"
 import * as StoreAdmin from "./StoreAdmin.ts"
 import * as StoredCheck from "./StoredCheck.ts"
+import { inArrays } from "./internal/InArrays.ts"
 import type { Transport } from "./Transport.ts"
 
 /** Checks through a store as Promises and async iterables. Call `dispose()` when done. */
@@ -74,7 +75,7 @@ export const make = <E1, E2>(
   return {
     checkAll: (inputs, options) => {
       const source = Symbol.asyncIterator in inputs
-        ? Stream.fromAsyncIterable(inputs as AsyncIterable<string>, (e) => new InputStreamError(String(e)))
+        ? Stream.flattenArray(Stream.fromAsyncIterable(inArrays(inputs as AsyncIterable<string>, Math.max(1, options?.batchSize ?? 500)), (e) => new InputStreamError(String(e))))
         : Stream.fromIterable(inputs as Iterable<string>)
       return iterate(StoredCheck.checkThroughStore(Stream.filter(source, (i) => !BLANK.test(i)), options))
     },

@@ -389,10 +389,11 @@ export const markDuplicate = (t: Translation, seen: SeenNumbers): Marked => {
   const key = dedupKey(t)
   const earlier = seen.see(key, t.input)
   if (earlier === undefined) return { translation: t, key, first: true }
-  const message = earlier === true
-    ? "the same number as an earlier input: it is checked once"
-    : earlier === t.input
+  // Repeats in a bulk check (its table keeps no names), millions of them: one shared frozen warning.
+  const warning = earlier === true ? ONLY_DUPLICATE[0]! : warn("DUPLICATE", earlier === t.input
     ? "the same input was given before: it is checked once"
-    : `the same number as the earlier input ${JSON.stringify(earlier)}: it is checked once`
-  return { translation: { ...t, warnings: [...t.warnings, warn("DUPLICATE", message)] }, key, first: false }
+    : `the same number as the earlier input ${JSON.stringify(earlier)}: it is checked once`)
+  const warnings = earlier === true && t.warnings.length === 0 ? ONLY_DUPLICATE : [...t.warnings, warning]
+  return { translation: { ...t, warnings }, key, first: false }
 }
+const ONLY_DUPLICATE: ReadonlyArray<Warning> = Object.freeze([Object.freeze(warn("DUPLICATE", "the same number as an earlier input: it is checked once"))])

@@ -3,6 +3,8 @@
  * iterators that callers can stop early, rejections that carry the tagged error instance, and
  * `dispose` releasing the transport.
  */
+import { createInterface } from "node:readline"
+import { Readable } from "node:stream"
 import { describe, expect, it } from "vitest"
 import { Effect, Layer } from "effect"
 import { Client, Errors, Transport } from "@wa-contacts/core"
@@ -64,6 +66,25 @@ describe("Client.make: the Promise facade", () => {
     const seen: Array<string> = []
     for await (const result of client.checkAll(inputs, { rateLimit: false })) seen.push(`${result.input}:${result._tag}`)
     expect(seen).toEqual(["+16315551000:WhatsAppUser", "+1 631 555 1000:WhatsAppUser", "+16315551001:WhatsAppUser"])
+    await client.dispose()
+  })
+
+  it("checkAll over readline's lines (as the README shows) gives a result for every line", async () => {
+    // readline drops the lines it reads before its iterator exists, and a pipe's bytes are there at
+    // once: checkAll must take the iterator when called, not when its stream first pulls (a version
+    // that waited lost ~18% of 100k lines from stdin).
+    const inputs = Array.from({ length: 30_000 }, (_, i) => `+1631${String(2_000_000 + i)}`)
+    const text = inputs.join("\n") + "\n"
+    const chunks = Array.from({ length: Math.ceil(text.length / 65_536) }, (_, i) => text.slice(i * 65_536, (i + 1) * 65_536))
+    const client = Client.make(server().layer)
+    const lines = createInterface({ input: Readable.from(chunks), crlfDelay: Infinity })
+    let n = 0
+    let last = ""
+    for await (const result of client.checkAll(lines, { rateLimit: false })) {
+      n++
+      last = result.input
+    }
+    expect([n, last]).toEqual([inputs.length, inputs.at(-1)])
     await client.dispose()
   })
 

@@ -71,10 +71,12 @@ export const run = Effect.fnUntraced(function*(input: CheckInput) {
     )
     // Said once per run, as soon as an input without + is met with no registered number known.
     let said = settings.registeredNumber !== undefined || input.quiet
-    const noted = Stream.tap(inputs, ([value, item]) =>
-      said || item.problem !== undefined || value.startsWith("+")
-        ? Effect.void
-        : Effect.andThen(Effect.sync(() => (said = true)), Console.error(`note: some numbers have no leading +: ${NO_REGISTERED_NOTE}`)))
+    // Looked at a chunk at a time: `Stream.tap` runs an effect for every input and hands on chunks
+    // of one, which on millions of lines was most of the garbage, and the heap grew with the list.
+    const noted = Stream.mapArrayEffect(inputs, (chunk) =>
+      said || !chunk.some(([value, item]) => item.problem === undefined && !value.startsWith("+"))
+        ? Effect.succeed(chunk)
+        : Effect.as(Effect.andThen(Effect.sync(() => (said = true)), Console.error(`note: some numbers have no leading +: ${NO_REGISTERED_NOTE}`)), chunk))
     const fraction = () => (source.size === undefined || source.size === 0 ? undefined : Math.min(1, source.bytesRead() / source.size))
     const rate = Option.getOrUndefined(input.rate)
     const options: Check.CheckStreamOptions = {
