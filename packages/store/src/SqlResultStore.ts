@@ -140,32 +140,40 @@ export const make = (options: Options = {}): Effect.Effect<ResultStore.ResultSto
 
     const claim: ResultStore.ResultStoreShape["claim"] = ({ numbers, owner, now, until }) => {
       const chunked = Rows.chunks(Rows.distinctSorted(numbers))
-      // Per chunk, one statement inserts the unknown numbers and takes the free or lapsed claims
-      // (an upsert's WHERE leaves a live claim of another owner alone, and RETURNING answers only
-      // the rows it inserted or updated; on PostgreSQL it locks them, in number order); the next
-      // reads the chunk's rows another owner holds.
-      const statements = chunked.flatMap((chunk) => [
+      if (chunked.length === 0) return Effect.succeed([])
+      // Per chunk, one statement inserts the unknown numbers and takes the free or lapsed claims:
+      // an upsert's WHERE leaves a live claim of another owner alone, and RETURNING answers only
+      // the rows it inserted or updated (on PostgreSQL it locks them, in number order).
+      const upserts = chunked.map((chunk) =>
         sql`INSERT INTO wa_numbers ${
           sql.insert(Arr.map(chunk, (number) => ({ number, added_at: now, claim_owner: owner, claim_until: until })))
         }
           ON CONFLICT (number) DO UPDATE SET claim_owner = excluded.claim_owner, claim_until = excluded.claim_until
           WHERE wa_numbers.claim_owner IS NULL OR wa_numbers.claim_until IS NULL
             OR wa_numbers.claim_until <= ${now} OR wa_numbers.claim_owner = ${owner}
-          RETURNING ${columns}`,
-        sql`SELECT number, claim_until FROM wa_numbers WHERE number IN ${sql.in(chunk)} AND claim_owner <> ${owner}`
-      ])
-      if (statements.length === 0) return Effect.succeed([])
-      return Effect.flatMap(atomically("claim", statements), (results) =>
-        Effect.gen(function*() {
-          const outcomes: Array<ResultStore.ClaimOutcome> = []
-          for (let i = 0; i < results.length; i += 2) {
-            for (const stored of yield* decodeRows("claim", results[i]!)) {
-              outcomes.push({ _tag: "Claimed", number: stored.number, until, current: stored.result })
-            }
-            for (const row of results[i + 1]!) outcomes.push({ _tag: "Held", number: String(row.number), until: Rows.int(row.claim_until) })
+          RETURNING ${columns}`
+      )
+      return Effect.gen(function*() {
+        const outcomes: Array<ResultStore.ClaimOutcome> = []
+        const got = new Set<string>()
+        for (const rows of yield* atomically("claim", upserts)) {
+          for (const stored of yield* decodeRows("claim", rows)) {
+            got.add(stored.number)
+            outcomes.push({ _tag: "Claimed", number: stored.number, until, current: stored.result })
           }
-          return outcomes
-        }))
+        }
+        // The rest is held by another run (rare: runs sharing a store at once): when its claims
+        // lapse is read after the claim, which is only a hint for how long to wait.
+        const held = chunked.flatMap((chunk) => chunk.filter((n) => !got.has(n)))
+        for (const chunk of Rows.chunks(held)) {
+          const rows = yield* Effect.mapError(
+            retryConflicts(sql<{ number: string; claim_until: unknown }>`SELECT number, claim_until FROM wa_numbers WHERE number IN ${sql.in(chunk)}`),
+            fail("claim")
+          )
+          for (const row of rows) outcomes.push({ _tag: "Held", number: row.number, until: Rows.int(row.claim_until) })
+        }
+        return outcomes
+      })
     }
 
     const write: ResultStore.ResultStoreShape["write"] = ({ owner, results, release, at }) => {
