@@ -209,6 +209,26 @@ describe("an unsupported Node is said in words, not as an internal error", () =>
     expect(run.stderr).toContain("connecting to a server needs Node 22.19 or later")
     expect(run.stderr).not.toContain("internal error")
   })
+
+  it.skipIf(oldNode === undefined)("a SQLite store on Node < 22.19 (no node:sqlite): exit 1, names the Node version needed", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "wa-qa-oldnode-"))
+    try {
+      const run = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+        const child = spawn(oldNode!, [BIN, "check", "--mock", "--store", path.join(dir, "s.db"), "+16315551000"], { env: cleanEnv() })
+        let stdout = ""
+        let stderr = ""
+        child.stdout.on("data", (t: Buffer) => (stdout += t.toString()))
+        child.stderr.on("data", (t: Buffer) => (stderr += t.toString()))
+        child.on("close", (code) => resolve({ code, stdout, stderr }))
+      })
+      expect(run.code).toBe(1)
+      expect(run.stdout).toBe("")
+      expect(run.stderr).toContain("the SQLite store needs Node 22.19 or later")
+      expect(run.stderr).not.toContain("internal error")
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true })
+    }
+  })
 })
 
 describe("connection failures in words, without raw codes", () => {

@@ -190,7 +190,7 @@ export const make = (
       for (const [id] of pending) settle({ id, ok: false, error: { message, code: undefined, errcode: undefined, errstr: undefined, open: false }, tx: false })
     }
     thread.on("message", settle)
-    thread.on("error", (cause) => stop("The SQLite connection's thread failed", cause))
+    thread.on("error", (cause) => stop(`The SQLite connection's thread failed: ${cause instanceof Error ? cause.message : String(cause)}`, cause))
     thread.on("exit", () => stop("The SQLite connection is closed", undefined))
 
     /**

@@ -62,7 +62,6 @@ function workerMain(): void {
   const threads = process.getBuiltinModule("node:worker_threads") as typeof import("node:worker_threads")
   const parentPort = threads.parentPort!
   const workerData = threads.workerData
-  const { DatabaseSync } = process.getBuiltinModule("node:sqlite") as typeof import("node:sqlite")
   const config: WorkerConfig = workerData
   const failure = (cause: any, open: boolean): WorkerFailure => ({
     message: String(cause?.message ?? cause),
@@ -74,7 +73,12 @@ function workerMain(): void {
 
   let db: any
   try {
-    db = new DatabaseSync(config.filename, { readOnly: config.readOnly, timeout: config.busyMillis })
+    // Absent before Node 22.5 (npm only warns about `engines`): said in words, not a crash.
+    const sqlite = process.getBuiltinModule("node:sqlite") as typeof import("node:sqlite") | undefined
+    if (sqlite === undefined) {
+      throw new Error(`the SQLite store needs Node 22.19 or later (node:sqlite); this is Node ${process.versions.node}`)
+    }
+    db = new sqlite.DatabaseSync(config.filename, { readOnly: config.readOnly, timeout: config.busyMillis })
     if (config.wal) {
       db.exec("PRAGMA journal_mode = WAL")
       // In WAL mode NORMAL is durable across application crashes (kill -9); only a power loss
