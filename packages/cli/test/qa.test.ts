@@ -194,16 +194,20 @@ const oldNode = ["/usr/bin/node", "/usr/local/bin/node"].find((candidate) => {
   return major >= 18 && (major < 22 || (major === 22 && minor < 19))
 })
 
+/** The bin run by the old Node with `args`: its exit code and output. */
+const onOldNode = (args: ReadonlyArray<string>) =>
+  new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+    const child = spawn(oldNode!, [BIN, ...args], { env: cleanEnv() })
+    let stdout = ""
+    let stderr = ""
+    child.stdout.on("data", (t: Buffer) => (stdout += t.toString()))
+    child.stderr.on("data", (t: Buffer) => (stderr += t.toString()))
+    child.on("close", (code) => resolve({ code, stdout, stderr }))
+  })
+
 describe("an unsupported Node is said in words, not as an internal error", () => {
   it.skipIf(oldNode === undefined)("over HTTP on Node < 22.19: exit 1, names the Node version needed (was exit 70, 'reading bind')", async () => {
-    const run = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-      const child = spawn(oldNode!, [BIN, "check", "--base-url", "http://127.0.0.1:9", "--token", "t", "+16315551000"], { env: cleanEnv() })
-      let stdout = ""
-      let stderr = ""
-      child.stdout.on("data", (t: Buffer) => (stdout += t.toString()))
-      child.stderr.on("data", (t: Buffer) => (stderr += t.toString()))
-      child.on("close", (code) => resolve({ code, stdout, stderr }))
-    })
+    const run = await onOldNode(["check", "--base-url", "http://127.0.0.1:9", "--token", "t", "+16315551000"])
     expect(run.code).toBe(1)
     expect(run.stdout).toBe("")
     expect(run.stderr).toContain("connecting to a server needs Node 22.19 or later")
@@ -213,14 +217,7 @@ describe("an unsupported Node is said in words, not as an internal error", () =>
   it.skipIf(oldNode === undefined)("a SQLite store on Node < 22.19 (no node:sqlite): exit 1, names the Node version needed", async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "wa-qa-oldnode-"))
     try {
-      const run = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-        const child = spawn(oldNode!, [BIN, "check", "--mock", "--store", path.join(dir, "s.db"), "+16315551000"], { env: cleanEnv() })
-        let stdout = ""
-        let stderr = ""
-        child.stdout.on("data", (t: Buffer) => (stdout += t.toString()))
-        child.stderr.on("data", (t: Buffer) => (stderr += t.toString()))
-        child.on("close", (code) => resolve({ code, stdout, stderr }))
-      })
+      const run = await onOldNode(["check", "--mock", "--store", path.join(dir, "s.db"), "+16315551000"])
       expect(run.code).toBe(1)
       expect(run.stdout).toBe("")
       expect(run.stderr).toContain("the SQLite store needs Node 22.19 or later")
