@@ -155,12 +155,26 @@ export const clientSettings = (options: ConnectionOptions): { readonly apiVersio
 }
 
 /**
- * What is said on stderr as each retry is scheduled (unless `--quiet`), so that a server that is
- * down is not minutes of silence; `before` runs first (to clear a progress bar).
+ * What is said on stderr as retries are scheduled (unless `--quiet`), so that a server that is
+ * down is not minutes of silence; `before` runs first (to clear a progress bar). The requests in
+ * flight fail together when the server is down, each with its own retry: the same failure again
+ * before the retry last announced is due is that wave, said once (a bulk check said ~100 lines
+ * before giving up).
  */
-export const announceRetries = (options: ConnectionOptions, quiet: boolean, before: Effect.Effect<void> = Effect.void) =>
-  quiet ? undefined : (error: Failure, delayMillis: number): Effect.Effect<void> =>
-    Effect.andThen(before, Console.error(redact(`retrying in ${(delayMillis / 1000).toFixed(1)} s: ${describe(error)}`, secretsOf(options))))
+export const announceRetries = (options: ConnectionOptions, quiet: boolean, before: Effect.Effect<void> = Effect.void) => {
+  if (quiet) return undefined
+  let said = ""
+  let due = 0
+  return (error: Failure, delayMillis: number): Effect.Effect<void> =>
+    Effect.clockWith((clock) => {
+      const now = clock.currentTimeMillisUnsafe()
+      const text = describe(error)
+      if (text === said && now < due) return Effect.void
+      said = text
+      due = now + delayMillis
+      return Effect.andThen(before, Console.error(redact(`retrying in ${(delayMillis / 1000).toFixed(1)} s: ${text}`, secretsOf(options))))
+    })
+}
 
 /**
  * The account's new password, checked against the password rule of the API (spec "Login": 8-64

@@ -106,7 +106,7 @@ describe("an existing --output file is never shortened by a failed run", () => {
     expect(run.stderr).not.toMatch(/checked in|semantics/)
   })
 
-  it("a server that is down: each retry is shown, exit 3, the file as it was, no new file created", async () => {
+  it("a server that is down: each retry is shown (once per wave of requests in flight), exit 3, the file as it was, no new file created", async () => {
     const d = tmp()
     const out = path.join(d, "keep.ndjson")
     fs.writeFileSync(out, previous)
@@ -116,6 +116,14 @@ describe("an existing --output file is never shortened by a failed run", () => {
     expect(fs.readFileSync(out, "utf8")).toBe(previous)
     expect(run.stderr.match(/^retrying in \d+\.\d s: the server refused the connection/gm)?.length).toBeGreaterThanOrEqual(3)
     expect(run.stderr).not.toContain("ECONNREFUSED:")
+    // Many requests in flight fail together: one line per wave of retries, not one per request.
+    const list = path.join(d, "list.txt")
+    fs.writeFileSync(list, Array.from({ length: 5_000 }, (_, i) => `+1631555${String(i).padStart(4, "0")}`).join("\n"))
+    const bulk = await waBin(["check", "--file", list, "--batch-size", "250", "--concurrency", "20", "--output", path.join(d, "bulk.ndjson")], { env })
+    expect(bulk.code).toBe(3)
+    const waves = bulk.stderr.match(/^retrying in \d+\.\d s: the server refused the connection/gm)?.length ?? 0
+    expect(waves).toBeGreaterThanOrEqual(3)
+    expect(waves).toBeLessThanOrEqual(12)
     const fresh = path.join(d, "new.ndjson")
     const quiet = await waBin(["check", "+16315551001", "--output", fresh, "--quiet"], { env })
     expect(quiet.code).toBe(3)
