@@ -18,7 +18,6 @@ import * as Schedule from "effect/Schedule"
 import * as SqlClient from "effect/sql/SqlClient"
 import type { SqlError } from "effect/sql/SqlError"
 import type * as Statement from "effect/sql/Statement"
-import type { Fragment } from "effect/sql/Statement"
 import * as Stream from "effect/Stream"
 import * as Rows from "./internal/rows.ts"
 import * as SqliteClient from "./SqliteClient.ts"
@@ -61,19 +60,22 @@ export const make = (options: Options = {}): Effect.Effect<ResultStore.ResultSto
     const transaction = <A, E>(operation: string, body: Effect.Effect<A, E | SqlError>) =>
       Effect.mapError(retryConflicts(sql.withTransaction(body) as Effect.Effect<A, SqlError>), fail(operation))
 
-    // Statements that do not read each other's results, in one transaction: the rows of each. On
-    // SQLite the connection runs in its own thread and takes them as one message (one wait
-    // instead of one per statement, with BEGIN and COMMIT); elsewhere, one after the other.
+    // Statements that do not read each other's results, the rows of each; with `atomic`, in one
+    // transaction. On SQLite the connection runs in its own thread and takes them as one message
+    // (one wait instead of one per statement, BEGIN and COMMIT included); elsewhere, one after
+    // the other.
     const sqlite = Option.getOrUndefined(yield* Effect.serviceOption(SqliteClient.SqliteClient))
+    const batch = (operation: string, statements: ReadonlyArray<Statement.Statement<any>>, atomic: boolean) => {
+      const each = Effect.forEach(statements, (statement) => statement as Effect.Effect<ReadonlyArray<any>, SqlError>)
+      const run = sqlite !== undefined
+        ? sqlite.batch(statements, { atomic })
+        : atomic
+        ? sql.withTransaction(each)
+        : each
+      return Effect.mapError(retryConflicts(run), fail(operation))
+    }
     const atomically = (operation: string, statements: ReadonlyArray<Statement.Statement<any>>) =>
-      Effect.mapError(
-        retryConflicts(
-          sqlite !== undefined
-            ? sqlite.batch(statements, { atomic: true })
-            : sql.withTransaction(Effect.forEach(statements, (statement) => statement as Effect.Effect<ReadonlyArray<any>, SqlError>))
-        ),
-        fail(operation)
-      )
+      batch(operation, statements, true)
 
     // PostgreSQL: lock existing rows in number order before touching them, so two transactions
     // over overlapping lists wait for each other instead of deadlocking. SQLite needs nothing:
@@ -91,7 +93,7 @@ export const make = (options: Options = {}): Effect.Effect<ResultStore.ResultSto
         (inserted) => inserted.reduce((n, rows) => n + rows.length, 0)
       )
 
-    const deleteCounting = (statement: Fragment) =>
+    const deleteCounting = (statement: Statement.Fragment) =>
       sql.onDialectOrElse({
         pg: () => Effect.map(sql<{ n: unknown }>`WITH d AS (${statement} RETURNING 1) SELECT COUNT(*) AS n FROM d`, (r) => Rows.int(r[0]?.n)),
         orElse: () =>
@@ -126,11 +128,8 @@ export const make = (options: Options = {}): Effect.Effect<ResultStore.ResultSto
       const statements = Rows.chunks(Rows.distinctSorted(numbers)).map((chunk) =>
         sql`SELECT ${columns} FROM wa_numbers WHERE number IN ${sql.in(chunk)}`
       )
-      // Reads only: on SQLite one message, outside any transaction.
-      const read = sqlite !== undefined
-        ? sqlite.batch(statements, { atomic: false })
-        : Effect.forEach(statements, (statement) => statement as Effect.Effect<ReadonlyArray<any>, SqlError>)
-      return Effect.flatMap(Effect.mapError(retryConflicts(read), fail("lookup")), (results) =>
+      // Reads only: outside any transaction.
+      return Effect.flatMap(batch("lookup", statements, false), (results) =>
         Effect.gen(function*() {
           const found = new Map<string, ResultStore.StoredNumber>()
           for (const rows of results) for (const stored of yield* decodeRows("lookup", rows)) found.set(stored.number, stored)

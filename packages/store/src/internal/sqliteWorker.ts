@@ -61,8 +61,7 @@ export interface WorkerConfig {
 function workerMain(): void {
   const threads = process.getBuiltinModule("node:worker_threads") as typeof import("node:worker_threads")
   const parentPort = threads.parentPort!
-  const workerData = threads.workerData
-  const config: WorkerConfig = workerData
+  const config: WorkerConfig = threads.workerData
   const failure = (cause: any, open: boolean): WorkerFailure => ({
     message: String(cause?.message ?? cause),
     code: cause?.code,
