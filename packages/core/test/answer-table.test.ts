@@ -35,6 +35,28 @@ describe("AnswerTable", () => {
     expect(wrong.slice(0, 5)).toEqual([])
   })
 
+  it("numbers of every length up to 15 digits are told apart, also those that share their low 32 bits", () => {
+    const table = new AnswerTable()
+    const two32 = 4294967296
+    // Numbers equal in their low 32 bits (a segment keeps only those), a low part of 0 (an empty
+    // slot's code is the mark, not the key), the longest E.164 number, and short ones.
+    const base = [1, 7, 4294967295, 12345678901, 999_999_999_999_999 - 3 * two32]
+    const sameLow = Array.from({ length: 3000 }, (_, i) => 12345 + (i * 77 + 9) * two32)
+    const keys = base.flatMap((k) => [k, k + two32, k + 2 * two32, k + 3 * two32]).concat([two32, 5 * two32, 999_999_999_999_998], sameLow)
+      .map((k) => `+${k}`)
+    expect(new Set(keys).size).toBe(keys.length)
+    keys.forEach((key, i) => {
+      expect(table.see(key)).toBeUndefined()
+      if (i % 2 === 0) table.set(key, { outcome: user(key), semantics: "legacy" })
+    })
+    keys.forEach((key, i) => {
+      expect(table.see(key)).toBe(true)
+      expect(table.get(key)).toEqual(i % 2 === 0 ? { outcome: user(key), semantics: "legacy" } : undefined)
+    })
+    expect(table.has(`+${3 * two32}`)).toBe(false)
+    expect(table.has("+2")).toBe(false)
+  })
+
   it("an answer that is not the number's own digits, and keys that are not E.164, are kept as given", () => {
     const table = new AnswerTable()
     const other: Outcome = { _tag: "WhatsAppUser", waId: "999" as WaId }
