@@ -87,6 +87,12 @@ class Segment {
   // Codes are at most 10 * 4 + 3; 0 is an empty slot, PENDING and -1 (answer in `other`) are marks.
   values = new Int8Array(64)
   size = 0
+  /** The high bits (above 32) that every number of this segment shares. */
+  readonly high: number
+
+  constructor(high: number) {
+    this.high = high
+  }
 
   slot(low: number, h: number): number {
     const { keys, values } = this
@@ -126,8 +132,6 @@ class Segment {
       this.values[j] = values[i]!
     }
   }
-
-  constructor(readonly high: number) {}
 }
 
 // Multiplicative hashing of the low and high halves of the number.
