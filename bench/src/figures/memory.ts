@@ -6,6 +6,10 @@
 // - 13: the library, `checkAll` through adapter-http over 1M lines of a file vs 100k, in a
 //       process run with `node --optimize-for-size` as the core README recommends for such lists;
 // - 14: the library at 10M lines generated on the fly (stdin) vs 1M.
+// Each size runs three times, interleaved with the others, and a figure compares median peaks:
+// one run's peak is decided by V8's few largest heap swings and varies by ±10 MiB from run to run
+// (e.g. 147–155 MiB at 1M lines on the same build), as much as the goals' margins. Every peak is
+// in the notes.
 // The 10M runs repeat the 1M distinct numbers ten times (line i is number i mod 1M): exact
 // de-duplication keeps one entry per distinct number (internal/AnswerTable.ts), so 10M distinct
 // numbers would measure that table, not the streaming; its cost per number is in the notes.
@@ -107,7 +111,17 @@ const countFileLines = async (path: string): Promise<number> => {
 const records = (lines: number) => lines
 const libraryResults = (_lines: number, last: string): number => (JSON.parse(last) as { results: number }).results
 
-const figure = (id: number, name: string, large: Run, small: Run, smallName: string, cap: number | undefined, goalRatio: number): Figure => {
+/** Runs of each size, interleaved with the other sizes' (machine drift falls on all alike). */
+const ROUNDS = 3
+
+/** The run of median peak. */
+const medianRun = (runs: ReadonlyArray<Run>): Run => [...runs].sort((x, y) => x.peak - y.peak)[Math.floor(runs.length / 2)]!
+
+const peaks = (runs: ReadonlyArray<Run>) => runs.map((r) => (r.peak / MIB).toFixed(0)).join(", ")
+
+const figure = (id: number, name: string, larges: ReadonlyArray<Run>, smalls: ReadonlyArray<Run>, smallName: string, cap: number | undefined, goalRatio: number): Figure => {
+  const large = medianRun(larges)
+  const small = medianRun(smalls)
   const ratio = large.peak / small.peak
   return {
     id,
@@ -119,8 +133,9 @@ const figure = (id: number, name: string, large: Run, small: Run, smallName: str
     ratio,
     goal: `${cap === undefined ? "" : `<= ${cap} MiB and `}<= ${goalRatio}x`,
     met: ratio <= goalRatio && (cap === undefined || large.peak / MIB <= cap),
-    notes: `${smallName}: ${(small.peak / MIB).toFixed(0)} MiB in ${small.seconds.toFixed(1)} s; ` +
-      `this: ${(large.peak / MIB).toFixed(0)} MiB in ${large.seconds.toFixed(1)} s (${large.results.toLocaleString("en-US")} results)`
+    notes: `medians of ${larges.length} runs; ${smallName}: ${(small.peak / MIB).toFixed(0)} MiB in ${small.seconds.toFixed(1)} s ` +
+      `(peaks ${peaks(smalls)}); this: ${(large.peak / MIB).toFixed(0)} MiB in ${large.seconds.toFixed(1)} s ` +
+      `(peaks ${peaks(larges)}; ${large.results.toLocaleString("en-US")} results)`
   }
 }
 
@@ -151,11 +166,16 @@ export const memoryFigures = async (size: Size, only: (id: number) => boolean): 
         if (got !== expected) throw new Error(`check --file ${file}: ${got} records for ${expected} lines`)
         return { ...r, results: got }
       }
-      const a = await run(smallFile, "a", { file: smallFile }, small)
-      const b = await run(largeFile, "b", { file: largeFile }, large)
+      const a: Array<Run> = []
+      const b: Array<Run> = []
+      const c: Array<Run> = []
+      for (let round = 0; round < ROUNDS; round++) {
+        a.push(await run(smallFile, "a", { file: smallFile }, small))
+        b.push(await run(largeFile, "b", { file: largeFile }, large))
+        if (only(12)) c.push(await run("-", "c", { lines: huge, distinct: large }, huge))
+      }
       if (only(6)) figures.push(figure(6, `memory: wa-contacts check --file of ${fmt(large)} lines against the simulator server`, b, a, `itself at ${fmt(small)} lines`, 160, 1.15))
       if (only(12)) {
-        const c = await run("-", "c", { lines: huge, distinct: large }, huge)
         figures.push(figure(12, `memory: wa-contacts check --file - of ${fmt(huge)} lines generated on the fly (${fmt(large)} distinct)`, c, b, `itself at ${fmt(large)} lines`, undefined, 1.15))
       }
     }
@@ -163,13 +183,21 @@ export const memoryFigures = async (size: Size, only: (id: number) => boolean): 
       // As the core README recommends for lists of millions in one's own process (the CLI does it
       // itself): V8 favouring size. With Node's defaults the heap grows with the list (notes).
       const lib = (file: string) => ["--optimize-for-size", LIBRARY, server.url, BENCH_TOKEN, file]
-      const a = await measure(lib(smallFile), { file: smallFile }, libraryResults)
-      const b = await measure(lib(largeFile), { file: largeFile }, libraryResults)
-      if (a.results !== small || b.results !== large) throw new Error(`library results: ${a.results}/${small}, ${b.results}/${large}`)
+      const checked = async (args: ReadonlyArray<string>, source: Parameters<typeof measure>[1], expected: number) => {
+        const r = await measure(args, source, libraryResults)
+        if (r.results !== expected) throw new Error(`library results: ${r.results}/${expected}`)
+        return r
+      }
+      const a: Array<Run> = []
+      const b: Array<Run> = []
+      const c: Array<Run> = []
+      for (let round = 0; round < ROUNDS; round++) {
+        a.push(await checked(lib(smallFile), { file: smallFile }, small))
+        b.push(await checked(lib(largeFile), { file: largeFile }, large))
+        if (only(14)) c.push(await checked(lib("-"), { lines: huge, distinct: large }, huge))
+      }
       if (only(13)) figures.push(figure(13, `memory: library checkAll over ${fmt(large)} lines of a file via adapter-http`, b, a, `itself at ${fmt(small)} lines`, undefined, 1.15))
       if (only(14)) {
-        const c = await measure(lib("-"), { lines: huge, distinct: large }, libraryResults)
-        if (c.results !== huge) throw new Error(`library results: ${c.results}/${huge}`)
         figures.push(figure(14, `memory: library checkAll over ${fmt(huge)} lines generated on the fly (${fmt(large)} distinct)`, c, b, `itself at ${fmt(large)} lines`, undefined, 1.15))
       }
     }
