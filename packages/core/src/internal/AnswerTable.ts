@@ -154,7 +154,7 @@ export class AnswerTable {
   /** Keys that are not E.164 numbers, and answers that need more than a code. */
   private readonly other = new Map<string, Answer | typeof PENDING>()
 
-/** Whether `key` was seen (pending or answered). */
+  /** Whether `key` was seen (pending or answered). */
   has(key: string): boolean {
     return E164.test(key) ? this.value(Number(key.slice(1))) !== 0 : this.other.has(key)
   }
