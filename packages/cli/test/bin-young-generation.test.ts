@@ -39,22 +39,25 @@ const running = async (nodeArgs: ReadonlyArray<string>, env: Record<string, stri
   const closed = once(child, "close")
   await Promise.race([firstRecords, closed])
   const cmdline = fs.readFileSync(`/proc/${child.pid}/cmdline`, "utf8").split("\0").filter((a) => a !== "")
+  const environ = fs.readFileSync(`/proc/${child.pid}/environ`, "utf8").split("\0").filter((a) => a.startsWith("MALLOC_ARENA_MAX="))
   child.stdin!.end()
   const [code] = (await closed) as [number | null]
-  return { cmdline, code, records: stdout.trim().split("\n").length, stderr }
+  return { cmdline, environ, code, records: stdout.trim().split("\n").length, stderr }
 }
 
 describe.skipIf(process.platform !== "linux")("the bin's young generation (reads /proc: Linux only)", () => {
   it("a bulk check runs in the same process, re-run with 2 MiB semi-spaces, and checks every line", async () => {
     const run = await running([])
     expect(run.cmdline.slice(1, 3)).toEqual(FLAGS)
+    // glibc's malloc arenas, which only the environment of a new image can set.
+    expect(run.environ).toEqual(["MALLOC_ARENA_MAX=2"])
     expect(run.cmdline).toContain(BIN)
     expect(run.code).toBe(0)
     expect(run.records).toBe(1000)
     expect(run.stderr).toBe("")
   })
 
-  it("a size the user chose wins: on Node's command line or in NODE_OPTIONS, the bin is not re-run", async () => {
+  it("a size the user chose wins: on Node's command line or in NODE_OPTIONS, the bin is not re-run; so does their MALLOC_ARENA_MAX", async () => {
     const own = await running(["--max-semi-space-size=4"])
     expect(own.cmdline.filter((a) => a.includes("semi-space"))).toEqual(["--max-semi-space-size=4"])
     expect(own.records).toBe(1000)
@@ -62,5 +65,8 @@ describe.skipIf(process.platform !== "linux")("the bin's young generation (reads
     expect(options.cmdline.some((a) => a.includes("semi-space"))).toBe(false)
     expect(options.code).toBe(0)
     expect(options.records).toBe(1000)
+    const arenas = await running([], { MALLOC_ARENA_MAX: "4" })
+    expect(arenas.cmdline.slice(1, 3)).toEqual(FLAGS)
+    expect(arenas.environ).toEqual(["MALLOC_ARENA_MAX=4"])
   })
 })
