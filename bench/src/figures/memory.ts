@@ -4,7 +4,8 @@
 // - 6:  `wa-contacts check --file` at 1M lines vs 100k (and <= 160 MiB);
 // - 12: the same CLI at 10M lines (generated on the fly into `--file -`, never stored) vs 1M;
 // - 13: the library, `checkAll` through adapter-http over 1M lines of a file vs 100k, in a
-//       process run with `node --optimize-for-size` as the core README recommends for such lists;
+//       process run with `MALLOC_ARENA_MAX=2 node --optimize-for-size` as the core README
+//       recommends for such lists;
 // - 14: the library at 10M lines generated on the fly (stdin) vs 1M.
 // Each size runs three times, interleaved with the others, and a figure compares median peaks:
 // one run's peak is decided by V8's few largest heap swings and varies by ±10 MiB from run to run
@@ -72,10 +73,11 @@ interface Run {
 const measure = async (
   args: ReadonlyArray<string>,
   source: { readonly file: string } | { readonly lines: number; readonly distinct: number },
-  countResults: (lines: number, last: string) => number
+  countResults: (lines: number, last: string) => number,
+  env: Record<string, string> = {}
 ): Promise<Run> => {
   const t0 = performance.now()
-  const child = spawn(process.execPath, args, { stdio: ["pipe", "pipe", "inherit"] })
+  const child = spawn(process.execPath, args, { stdio: ["pipe", "pipe", "inherit"], env: { ...process.env, ...env } })
   let lines = 0
   let tail = ""
   child.stdout!.on("data", (chunk: Buffer) => {
@@ -181,10 +183,11 @@ export const memoryFigures = async (size: Size, only: (id: number) => boolean): 
     }
     if (only(13) || only(14)) {
       // As the core README recommends for lists of millions in one's own process (the CLI does it
-      // itself): V8 favouring size. With Node's defaults the heap grows with the list (notes).
+      // itself): V8 favouring size, and two glibc malloc arenas. With Node's defaults the heap
+      // grows with the list (README "Performance").
       const lib = (file: string) => ["--optimize-for-size", LIBRARY, server.url, BENCH_TOKEN, file]
       const checked = async (args: ReadonlyArray<string>, source: Parameters<typeof measure>[1], expected: number) => {
-        const r = await measure(args, source, libraryResults)
+        const r = await measure(args, source, libraryResults, { MALLOC_ARENA_MAX: "2" })
         if (r.results !== expected) throw new Error(`library results: ${r.results}/${expected}`)
         return r
       }
