@@ -140,6 +140,9 @@ const hash = (low: number, high: number): number => (Math.imul(low | 0, 0x9e3779
 // A power of two: the hash's low bits pick the segment among those of the same high bits.
 const SEGMENTS = 64
 
+/** The segment of a number: its high bits, and the hash's low bits among those. */
+const segmentId = (high: number, h: number): number => high * SEGMENTS + (h & (SEGMENTS - 1))
+
 /**
  * Distinct numbers seen by a bulk check, each pending or answered: about 7–9 bytes a distinct
  * number. A number of up to 15 digits is below 2^50: its high bits (above 32) and 6 bits of its
@@ -203,7 +206,7 @@ export class AnswerTable {
     const low = k % 4294967296
     const high = (k - low) / 4294967296
     const h = hash(low, high)
-    const segment = this.segments.get(high * SEGMENTS + (h & (SEGMENTS - 1)))
+    const segment = this.segments.get(segmentId(high, h))
     return segment === undefined ? 0 : segment.values[segment.slot(low, h)]!
   }
 
@@ -211,7 +214,7 @@ export class AnswerTable {
     const low = k % 4294967296
     const high = (k - low) / 4294967296
     const h = hash(low, high)
-    const id = high * SEGMENTS + (h & (SEGMENTS - 1))
+    const id = segmentId(high, h)
     let segment = this.segments.get(id)
     if (segment === undefined) {
       segment = new Segment(high)
