@@ -6,7 +6,10 @@
 // - 13: the library, `checkAll` through adapter-http over 1M lines of a file vs 100k, in a
 //       process run with `MALLOC_ARENA_MAX=2 node --optimize-for-size` as the core README
 //       recommends for such lists;
-// - 14: the library at 10M lines generated on the fly (stdin) vs 1M.
+// - 14: the library at 10M lines generated on the fly (stdin) vs 1M;
+// - 15, 16: figures 6 and 13 against the independent minimal server (bench/src/minimalServer.ts,
+//       none of the project's code, no rate limit, instant answers): the claims must hold against
+//       servers nobody here wrote, and a faster server makes the client allocate faster.
 // Each size runs three times, interleaved with the others, and a figure compares median peaks:
 // one run's peak is decided by V8's few largest heap swings and varies by ±10 MiB from run to run
 // (e.g. 147–155 MiB at 1M lines on the same build), as much as the goals' margins. Every peak is
@@ -22,7 +25,7 @@ import { join } from "node:path"
 import type { Writable } from "node:stream"
 import type { Figure, Size } from "../harness.ts"
 import { prng } from "../inputs.ts"
-import { BENCH_TOKEN, spawnServer } from "../spawnServer.ts"
+import { BENCH_TOKEN, spawnMinimalServer, spawnServer } from "../spawnServer.ts"
 
 const BIN = join(import.meta.dirname, "../../../packages/cli/dist/wa-contacts.js")
 const LIBRARY = join(import.meta.dirname, "../libraryChild.ts")
@@ -153,60 +156,71 @@ export const memoryFigures = async (size: Size, only: (id: number) => boolean): 
   const fmt = (n: number) => n.toLocaleString("en-US")
   const dir = mkdtempSync(join(tmpdir(), "wa-bench-mem-"))
   const server = await spawnServer({ allUsers: true, lookupLatency: 0, rateLimit: false, tokens: [BENCH_TOKEN] })
+  const minimal = only(15) || only(16) ? await spawnMinimalServer({ rps: 1e9, burst: 1e9, latencyMs: 0 }) : undefined
   const figures: Array<Figure> = []
   try {
     const smallFile = join(dir, "small.txt")
     const largeFile = join(dir, "large.txt")
     await writeFile(smallFile, small)
     await writeFile(largeFile, large)
-    if (only(6) || only(12)) {
-      const out = (name: string) => join(dir, `${name}.ndjson`)
-      const run = async (file: string, name: string, source: Parameters<typeof measure>[1], expected: number) => {
-        const r = await measure(cli(server.url, file, out(name)), source, records)
-        const got = await countFileLines(out(name))
-        rmSync(out(name), { force: true })
-        if (got !== expected) throw new Error(`check --file ${file}: ${got} records for ${expected} lines`)
-        return { ...r, results: got }
-      }
+    const out = (name: string) => join(dir, `${name}.ndjson`)
+    const runCli = async (url: string, file: string, name: string, source: Parameters<typeof measure>[1], expected: number) => {
+      const r = await measure(cli(url, file, out(name)), source, records)
+      const got = await countFileLines(out(name))
+      rmSync(out(name), { force: true })
+      if (got !== expected) throw new Error(`check --file ${file}: ${got} records for ${expected} lines`)
+      return { ...r, results: got }
+    }
+    // As the core README recommends for lists of millions in one's own process (the CLI does it
+    // itself): V8 favouring size, and two glibc malloc arenas. With Node's defaults the heap
+    // grows with the list (README "Performance").
+    const lib = (url: string, file: string) => ["--optimize-for-size", LIBRARY, url, BENCH_TOKEN, file]
+    const runLibrary = async (url: string, file: string, source: Parameters<typeof measure>[1], expected: number) => {
+      const r = await measure(lib(url, file), source, libraryResults, { MALLOC_ARENA_MAX: "2" })
+      if (r.results !== expected) throw new Error(`library results: ${r.results}/${expected}`)
+      return r
+    }
+    /** Rounds of the small, large (and huge) sizes of one program, interleaved. */
+    const rounds = async (
+      run: (file: string, name: string, source: Parameters<typeof measure>[1], expected: number) => Promise<Run>,
+      withHuge: boolean
+    ) => {
       const a: Array<Run> = []
       const b: Array<Run> = []
       const c: Array<Run> = []
       for (let round = 0; round < ROUNDS; round++) {
         a.push(await run(smallFile, "a", { file: smallFile }, small))
         b.push(await run(largeFile, "b", { file: largeFile }, large))
-        if (only(12)) c.push(await run("-", "c", { lines: huge, distinct: large }, huge))
+        if (withHuge) c.push(await run("-", "c", { lines: huge, distinct: large }, huge))
       }
+      return { a, b, c }
+    }
+    if (only(6) || only(12)) {
+      const { a, b, c } = await rounds((file, name, source, expected) => runCli(server.url, file, name, source, expected), only(12))
       if (only(6)) figures.push(figure(6, `memory: wa-contacts check --file of ${fmt(large)} lines against the simulator server`, b, a, `itself at ${fmt(small)} lines`, 160, 1.15))
       if (only(12)) {
         figures.push(figure(12, `memory: wa-contacts check --file - of ${fmt(huge)} lines generated on the fly (${fmt(large)} distinct)`, c, b, `itself at ${fmt(large)} lines`, undefined, 1.15))
       }
     }
     if (only(13) || only(14)) {
-      // As the core README recommends for lists of millions in one's own process (the CLI does it
-      // itself): V8 favouring size, and two glibc malloc arenas. With Node's defaults the heap
-      // grows with the list (README "Performance").
-      const lib = (file: string) => ["--optimize-for-size", LIBRARY, server.url, BENCH_TOKEN, file]
-      const checked = async (args: ReadonlyArray<string>, source: Parameters<typeof measure>[1], expected: number) => {
-        const r = await measure(args, source, libraryResults, { MALLOC_ARENA_MAX: "2" })
-        if (r.results !== expected) throw new Error(`library results: ${r.results}/${expected}`)
-        return r
-      }
-      const a: Array<Run> = []
-      const b: Array<Run> = []
-      const c: Array<Run> = []
-      for (let round = 0; round < ROUNDS; round++) {
-        a.push(await checked(lib(smallFile), { file: smallFile }, small))
-        b.push(await checked(lib(largeFile), { file: largeFile }, large))
-        if (only(14)) c.push(await checked(lib("-"), { lines: huge, distinct: large }, huge))
-      }
+      const { a, b, c } = await rounds((file, _name, source, expected) => runLibrary(server.url, file, source, expected), only(14))
       if (only(13)) figures.push(figure(13, `memory: library checkAll over ${fmt(large)} lines of a file via adapter-http`, b, a, `itself at ${fmt(small)} lines`, undefined, 1.15))
       if (only(14)) {
         figures.push(figure(14, `memory: library checkAll over ${fmt(huge)} lines generated on the fly (${fmt(large)} distinct)`, c, b, `itself at ${fmt(large)} lines`, undefined, 1.15))
       }
     }
+    if (minimal !== undefined && only(15)) {
+      const { a, b } = await rounds((file, name, source, expected) => runCli(minimal.url, file, name, source, expected), false)
+      figures.push(figure(15, `memory: wa-contacts check --file of ${fmt(large)} lines against the independent minimal server`, b, a, `itself at ${fmt(small)} lines`, 160, 1.15))
+    }
+    if (minimal !== undefined && only(16)) {
+      const { a, b } = await rounds((file, _name, source, expected) => runLibrary(minimal.url, file, source, expected), false)
+      figures.push(figure(16, `memory: library checkAll over ${fmt(large)} lines of a file against the independent minimal server`, b, a, `itself at ${fmt(small)} lines`, undefined, 1.15))
+    }
     return figures
   } finally {
     await server.stop()
+    await minimal?.stop()
     rmSync(dir, { recursive: true, force: true })
   }
 }
