@@ -210,10 +210,15 @@ export const checkWithSeam = <T, O, E, R, E2 = never, R2 = never>(
     )
   }))
 
-// An array given whole would be one chunk (effect's `fromIterable`): every input prepared before
-// the first batch could leave (0.2–0.6 s at 100k inputs). Chunks of one batch let the first
-// request go as soon as its batch is ready.
-const streamOf = <A, E, R>(inputs: Stream.Stream<A, E, R> | Iterable<A>, options: CheckStreamOptions): Stream.Stream<A, E, R> =>
+/**
+ * Inputs as a stream of chunks of one batch. An array given whole would be one chunk (effect's
+ * `fromIterable`): every input prepared before the first batch could leave (0.2–0.6 s at 100k
+ * inputs), and all of them alive at once. Chunks of one batch let the first request go as soon
+ * as its batch is ready.
+ *
+ * @internal
+ */
+export const streamOf = <A, E, R>(inputs: Stream.Stream<A, E, R> | Iterable<A>, options: CheckStreamOptions): Stream.Stream<A, E, R> =>
   Stream.isStream(inputs) ? inputs : Stream.fromIterable(inputs, { chunkSize: Math.max(1, options.batchSize ?? 500) })
 
 /**

@@ -112,7 +112,8 @@ export const make = <E>(transport: Layer.Layer<Transport, E>, config: ContactsCo
       const size = Math.max(1, options?.batchSize ?? 500)
       const source = Symbol.asyncIterator in Object(inputs)
         ? Stream.flattenArray(Stream.fromAsyncIterable(inArrays(inputs as AsyncIterable<string>, size), (e) => new InputStreamError(String(e))))
-        : Stream.fromIterable(inputs as Iterable<string>)
+        // In chunks of one batch: an array would otherwise be one chunk, every input prepared at once.
+        : Stream.fromIterable(inputs as Iterable<string>, { chunkSize: size })
       // Checked a chunk at a time: the hot path stays one loop per chunk, not one effect per input.
       let seen = 0
       const strings = Stream.mapArrayEffect(source, (chunk) => {

@@ -74,9 +74,11 @@ export const make = <E1, E2>(
   })
   return {
     checkAll: (inputs, options) => {
+      const size = Math.max(1, options?.batchSize ?? 500)
       const source = Symbol.asyncIterator in inputs
-        ? Stream.flattenArray(Stream.fromAsyncIterable(inArrays(inputs as AsyncIterable<string>, Math.max(1, options?.batchSize ?? 500)), (e) => new InputStreamError(String(e))))
-        : Stream.fromIterable(inputs as Iterable<string>)
+        ? Stream.flattenArray(Stream.fromAsyncIterable(inArrays(inputs as AsyncIterable<string>, size), (e) => new InputStreamError(String(e))))
+        // In chunks of one batch: an array would otherwise be one chunk, every input prepared at once.
+        : Stream.fromIterable(inputs as Iterable<string>, { chunkSize: size })
       return iterate(StoredCheck.checkThroughStore(Stream.filter(source, (i) => !BLANK.test(i)), options))
     },
     revalidate: (options) => iterate(StoredCheck.revalidate(options)),
@@ -84,7 +86,7 @@ export const make = <E1, E2>(
     importNumbers: (inputs) =>
       run(Effect.gen(function*() {
         const counts = { inputs: 0, added: 0, known: 0, skipped: 0 }
-        yield* Stream.runDrain(StoreAdmin.importNumbers(Stream.fromIterable(inputs), counts))
+        yield* Stream.runDrain(StoreAdmin.importNumbers(Stream.fromIterable(inputs, { chunkSize: 500 }), counts))
         return counts
       })),
     stats: (options) => run(StoreAdmin.stats(options)),

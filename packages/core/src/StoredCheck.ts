@@ -12,7 +12,7 @@
  */
 import { Effect, Ref, Schema, Stream } from "effect"
 import * as BudgetRules from "./Budget.ts"
-import { checkWithSeam, type CheckStreamOptions, type GroupSeam } from "./Check.ts"
+import { checkWithSeam, type CheckStreamOptions, type GroupSeam, streamOf } from "./Check.ts"
 import type { Prepared } from "./internal/Prepare.ts"
 import type { ContactsError } from "./Errors.ts"
 import type { CheckResult, Outcome } from "./CheckResult.ts"
@@ -254,7 +254,7 @@ export const checkThroughStore = <E = never, R = never>(
   counts: StoreRunCounts = emptyCounts()
 ): Stream.Stream<StoredCheckResult, ContactsError | StoreError | E, Transport | ResultStore | R> =>
   checkPairedThroughStore(
-    (Stream.isStream(inputs) ? inputs : Stream.fromIterable(inputs)).pipe(Stream.map((input) => [input, undefined] as const)),
+    streamOf(inputs, options).pipe(Stream.map((input) => [input, undefined] as const)),
     options,
     counts
   ).pipe(Stream.map(([result]) => result))
