@@ -323,13 +323,7 @@ export const dedupKey = (t: Translation): string => t.translated ?? `raw:${t.inp
  * number (to name the first input in a `DUPLICATE`), and a bounded cache of parses.
  */
 export class Translator {
-  /**
-   * How many distinct inputs the parse cache holds before it starts over. Small on purpose: every
-   * entry outlives the young generation, so a cache of 65,536 (10 MB of translations) moved one
-   * translation per distinct input into the old generation, whose collections then swung the
-   * heap by tens of MiB on lists of a million distinct numbers (bench figure 15: 1.16x → 1.10x).
-   * Repeats within a few thousand lines still hit; the check's answer table de-duplicates the rest.
-   */
+  /** Inputs the parse cache holds before it starts over: few, its entries outlive the young generation. */
   static readonly CACHE_SIZE = 4_096
   readonly callingCode: CallingCode | undefined
   private readonly byInput = new Map<string, Translation>()
