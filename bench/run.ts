@@ -24,7 +24,7 @@ const groups: Array<Group> = [
   { ids: [1, 2], run: () => translationFigures(size) },
   { ids: [3, 4], run: () => bulkFigures(size) },
   { ids: [5], run: async () => [await rateLimitFigure(size)] },
-  { ids: [6, 12, 13, 14, 15, 16], run: () => memoryFigures(size, (id) => only === undefined || only.has(id)) },
+  { ids: [6, 12, 13, 14, 15, 16, 17, 18], run: () => memoryFigures(size, (id) => only === undefined || only.has(id)) },
   { ids: [7], run: () => [startupFigure()] },
   { ids: [8], run: async () => [await pollingFigure(size)] },
   { ids: [9], run: async () => [await independentRateLimitFigure(size)] },

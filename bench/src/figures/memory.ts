@@ -9,7 +9,8 @@
 // - 14: the library at 10M lines generated on the fly (stdin) vs 1M;
 // - 15, 16: figures 6 and 13 against the independent minimal server (bench/src/minimalServer.ts,
 //       none of the project's code, no rate limit, instant answers): the claims must hold against
-//       servers nobody here wrote, and a faster server makes the client allocate faster.
+//       servers nobody here wrote, and a faster server makes the client allocate faster;
+// - 17, 18: figures 12 and 14 against the same server.
 // Each size runs three times, interleaved with the others, and a figure compares median peaks:
 // one run's peak is decided by V8's few largest heap swings and varies by ±10 MiB from run to run
 // (e.g. 147–155 MiB at 1M lines on the same build), as much as the goals' margins. Every peak is
@@ -156,7 +157,7 @@ export const memoryFigures = async (size: Size, only: (id: number) => boolean): 
   const fmt = (n: number) => n.toLocaleString("en-US")
   const dir = mkdtempSync(join(tmpdir(), "wa-bench-mem-"))
   const server = await spawnServer({ allUsers: true, lookupLatency: 0, rateLimit: false, tokens: [BENCH_TOKEN] })
-  const minimal = only(15) || only(16) ? await spawnMinimalServer({ rps: 1e9, burst: 1e9, latencyMs: 0 }) : undefined
+  const minimal = only(15) || only(16) || only(17) || only(18) ? await spawnMinimalServer({ rps: 1e9, burst: 1e9, latencyMs: 0 }) : undefined
   const figures: Array<Figure> = []
   try {
     const smallFile = join(dir, "small.txt")
@@ -209,13 +210,19 @@ export const memoryFigures = async (size: Size, only: (id: number) => boolean): 
         figures.push(figure(14, `memory: library checkAll over ${fmt(huge)} lines generated on the fly (${fmt(large)} distinct)`, c, b, `itself at ${fmt(large)} lines`, undefined, 1.15))
       }
     }
-    if (minimal !== undefined && only(15)) {
-      const { a, b } = await rounds((file, name, source, expected) => runCli(minimal.url, file, name, source, expected), false)
-      figures.push(figure(15, `memory: wa-contacts check --file of ${fmt(large)} lines against the independent minimal server`, b, a, `itself at ${fmt(small)} lines`, 160, 1.15))
+    if (minimal !== undefined && (only(15) || only(17))) {
+      const { a, b, c } = await rounds((file, name, source, expected) => runCli(minimal.url, file, name, source, expected), only(17))
+      if (only(15)) figures.push(figure(15, `memory: wa-contacts check --file of ${fmt(large)} lines against the independent minimal server`, b, a, `itself at ${fmt(small)} lines`, 160, 1.15))
+      if (only(17)) {
+        figures.push(figure(17, `memory: wa-contacts check --file - of ${fmt(huge)} lines (${fmt(large)} distinct) against the independent minimal server`, c, b, `itself at ${fmt(large)} lines`, undefined, 1.15))
+      }
     }
-    if (minimal !== undefined && only(16)) {
-      const { a, b } = await rounds((file, _name, source, expected) => runLibrary(minimal.url, file, source, expected), false)
-      figures.push(figure(16, `memory: library checkAll over ${fmt(large)} lines of a file against the independent minimal server`, b, a, `itself at ${fmt(small)} lines`, undefined, 1.15))
+    if (minimal !== undefined && (only(16) || only(18))) {
+      const { a, b, c } = await rounds((file, _name, source, expected) => runLibrary(minimal.url, file, source, expected), only(18))
+      if (only(16)) figures.push(figure(16, `memory: library checkAll over ${fmt(large)} lines of a file against the independent minimal server`, b, a, `itself at ${fmt(small)} lines`, undefined, 1.15))
+      if (only(18)) {
+        figures.push(figure(18, `memory: library checkAll over ${fmt(huge)} lines (${fmt(large)} distinct) against the independent minimal server`, c, b, `itself at ${fmt(large)} lines`, undefined, 1.15))
+      }
     }
     return figures
   } finally {
