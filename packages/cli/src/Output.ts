@@ -317,7 +317,11 @@ export const encode = (format: Format, columns: ReadonlyArray<Column>, options: 
 
 /**
  * Write `rows` to `target` in `format`. When the run fails or is interrupted after the first record,
- * a JSON array still gets its closing bracket, so that what was written parses.
+ * a JSON array still gets its closing bracket, so that what was written parses. What the encoder
+ * writes before the first record (a CSV header, a JSON array's opening) waits for it: a run that
+ * fails before its first record (the server down) leaves no file behind, which would otherwise
+ * refuse the next run (`--output … already holds 65 bytes`). A run with no records at all still
+ * writes it once it has ended.
  */
 export const write = <E, R>(
   target: Target,
@@ -329,12 +333,25 @@ export const write = <E, R>(
   Effect.gen(function*() {
     const tty = yield* Tty
     let complete = false
+    let recorded = false
+    let held = ""
     yield* rows.pipe(
+      Stream.mapArray((records) => {
+        recorded = true
+        return records
+      }),
       encode(format, columns, { append: options.append, colour: target.isTerminal && tty.color }),
-      Stream.runForEachArray((texts) => target.write(texts.join(""))),
-      Effect.tap(() => Effect.sync(() => {
-        complete = true
-      })),
+      Stream.runForEachArray((texts) => {
+        const text = held + texts.join("")
+        held = recorded ? "" : text
+        return recorded ? target.write(text) : Effect.void
+      }),
+      Effect.tap(() =>
+        Effect.suspend(() => {
+          complete = true
+          return held === "" ? Effect.void : target.write(held)
+        })
+      ),
       Effect.onExit(() => format === "json" && !complete && target.written() ? Effect.ignore(target.write("]\n")) : Effect.void)
     )
   })

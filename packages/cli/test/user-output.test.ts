@@ -129,6 +129,13 @@ describe("an existing --output file is never shortened by a failed run", () => {
     expect(quiet.code).toBe(3)
     expect(quiet.stderr).not.toContain("retrying")
     expect(fs.existsSync(fresh)).toBe(false)
+    // Nor a header-only CSV or an empty JSON array: the next run would refuse to overwrite it.
+    for (const format of ["csv", "json"]) {
+      const file = path.join(d, `new.${format}`)
+      const down = await waBin(["check", "+16315551001", "--output", file, "--format", format, "--quiet"], { env })
+      expect(down.code).toBe(3)
+      expect(fs.existsSync(file)).toBe(false)
+    }
   }, 60_000)
 
   it("an --output in a folder that does not exist is refused before anything is checked", async () => {
