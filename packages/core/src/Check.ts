@@ -209,9 +209,8 @@ export const checkWithSeam = <T, O, E, R, E2 = never, R2 = never>(
       Stream.mapEffect(resolveGroup, { concurrency: Math.max(1, batchesInProgress) }),
       Stream.mapEffect(emit),
       // Each group's results go on as one chunk. `flattenIterable` made a stream of each group
-      // (`flatMap`): three times the cost per input of this whole step, and its per-group
-      // machinery kept results alive past the young generation (V8 promoted ~45% of what a
-      // bulk check allocated).
+      // (`flatMap`): three times the cost per input of this whole step, and what it held was
+      // promoted (400k inputs, instant transport: 96 → 60 MB promoted of ~580 MB allocated).
       Stream.flattenArray
     )
   }))

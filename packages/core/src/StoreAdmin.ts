@@ -6,7 +6,7 @@
  * @since 0.2.0
  */
 import { type Duration, Effect, Stream } from "effect"
-import * as Arr from "effect/Array"
+import type { NonEmptyArray } from "effect/Array"
 import * as Budget from "./Budget.ts"
 import { ContactsConfig } from "./ContactsConfig.ts"
 import { InputError } from "./Errors.ts"
@@ -85,7 +85,7 @@ export const importNumbers = <E, R>(
       Stream.grouped(BATCH),
       Stream.mapEffect(addBatch),
       // One chunk per batch (`flattenIterable` makes a stream of each).
-      Stream.filter((skipped): skipped is Arr.NonEmptyArray<Skipped> => skipped.length > 0),
+      Stream.filter((skipped): skipped is NonEmptyArray<Skipped> => skipped.length > 0),
       Stream.flattenArray
     )
   }))
