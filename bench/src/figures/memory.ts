@@ -196,33 +196,25 @@ export const memoryFigures = async (size: Size, only: (id: number) => boolean): 
       }
       return { a, b, c }
     }
-    if (only(6) || only(12)) {
-      const { a, b, c } = await rounds((file, name, source, expected) => runCli(server.url, file, name, source, expected), only(12))
-      if (only(6)) figures.push(figure(6, `memory: wa-contacts check --file of ${fmt(large)} lines against the simulator server`, b, a, `itself at ${fmt(small)} lines`, 160, 1.15))
-      if (only(12)) {
-        figures.push(figure(12, `memory: wa-contacts check --file - of ${fmt(huge)} lines generated on the fly (${fmt(large)} distinct)`, c, b, `itself at ${fmt(large)} lines`, undefined, 1.15))
-      }
-    }
-    if (only(13) || only(14)) {
-      const { a, b, c } = await rounds((file, _name, source, expected) => runLibrary(server.url, file, source, expected), only(14))
-      if (only(13)) figures.push(figure(13, `memory: library checkAll over ${fmt(large)} lines of a file via adapter-http`, b, a, `itself at ${fmt(small)} lines`, undefined, 1.15))
-      if (only(14)) {
-        figures.push(figure(14, `memory: library checkAll over ${fmt(huge)} lines generated on the fly (${fmt(large)} distinct)`, c, b, `itself at ${fmt(large)} lines`, undefined, 1.15))
-      }
-    }
-    if (minimal !== undefined && (only(15) || only(17))) {
-      const { a, b, c } = await rounds((file, name, source, expected) => runCli(minimal.url, file, name, source, expected), only(17))
-      if (only(15)) figures.push(figure(15, `memory: wa-contacts check --file of ${fmt(large)} lines against the independent minimal server`, b, a, `itself at ${fmt(small)} lines`, 160, 1.15))
-      if (only(17)) {
-        figures.push(figure(17, `memory: wa-contacts check --file - of ${fmt(huge)} lines (${fmt(large)} distinct) against the independent minimal server`, c, b, `itself at ${fmt(large)} lines`, undefined, 1.15))
-      }
-    }
-    if (minimal !== undefined && (only(16) || only(18))) {
-      const { a, b, c } = await rounds((file, _name, source, expected) => runLibrary(minimal.url, file, source, expected), only(18))
-      if (only(16)) figures.push(figure(16, `memory: library checkAll over ${fmt(large)} lines of a file against the independent minimal server`, b, a, `itself at ${fmt(small)} lines`, undefined, 1.15))
-      if (only(18)) {
-        figures.push(figure(18, `memory: library checkAll over ${fmt(huge)} lines (${fmt(large)} distinct) against the independent minimal server`, c, b, `itself at ${fmt(large)} lines`, undefined, 1.15))
-      }
+    // Each program against each server: a figure of the large size against the small one, and one
+    // of the huge size (generated on the fly) against the large one.
+    const independent = "against the independent minimal server"
+    const pairs = [
+      { ids: [6, 12], program: "cli", url: server.url, large: `wa-contacts check --file of ${fmt(large)} lines against the simulator server`, huge: `wa-contacts check --file - of ${fmt(huge)} lines generated on the fly (${fmt(large)} distinct)`, cap: 160 },
+      { ids: [13, 14], program: "library", url: server.url, large: `library checkAll over ${fmt(large)} lines of a file via adapter-http`, huge: `library checkAll over ${fmt(huge)} lines generated on the fly (${fmt(large)} distinct)`, cap: undefined },
+      { ids: [15, 17], program: "cli", url: minimal?.url, large: `wa-contacts check --file of ${fmt(large)} lines ${independent}`, huge: `wa-contacts check --file - of ${fmt(huge)} lines (${fmt(large)} distinct) ${independent}`, cap: 160 },
+      { ids: [16, 18], program: "library", url: minimal?.url, large: `library checkAll over ${fmt(large)} lines of a file ${independent}`, huge: `library checkAll over ${fmt(huge)} lines (${fmt(large)} distinct) ${independent}`, cap: undefined }
+    ] as const
+    for (const pair of pairs) {
+      const [largeId, hugeId] = pair.ids
+      const url = pair.url
+      if (url === undefined || !(only(largeId) || only(hugeId))) continue
+      const { a, b, c } = await rounds(
+        (file, name, source, expected) => pair.program === "cli" ? runCli(url, file, name, source, expected) : runLibrary(url, file, source, expected),
+        only(hugeId)
+      )
+      if (only(largeId)) figures.push(figure(largeId, `memory: ${pair.large}`, b, a, `itself at ${fmt(small)} lines`, pair.cap, 1.15))
+      if (only(hugeId)) figures.push(figure(hugeId, `memory: ${pair.huge}`, c, b, `itself at ${fmt(large)} lines`, undefined, 1.15))
     }
     return figures
   } finally {
