@@ -104,10 +104,15 @@ async function main(argv: ReadonlyArray<string>): Promise<void> {
  * setting wins (`node --max-semi-space-size=…`, NODE_OPTIONS); where execve is missing (Windows,
  * older Node) or fails, the check runs as it is.
  *
- * The new image also gets glibc's `MALLOC_ARENA_MAX=2` (unless set; other C libraries ignore it),
- * which a process cannot set for itself once started: V8's and libuv's threads each took a malloc
- * arena of their own, and those grew with the run (`smaps` at the peak of 1M lines against a fast
- * server: 35 MiB of thread arenas, 18 at 100k; peak 165 MiB, 149–152 with two arenas).
+ * The new image also gets glibc's `MALLOC_ARENA_MAX=1` (unless set; other C libraries ignore it),
+ * which a process cannot set for itself once started, and V8's `--no-concurrent-recompilation`:
+ * what still grew with the list was C memory of V8's background threads, not the JS heap
+ * (`--trace-gc`: the same 40–50 MB heap at 100k and 1M lines). Against a server with instant
+ * answers, 1M lines peaked at 143–151 MiB against 126 at 100k; `smaps` put the growth in the
+ * threads' malloc arena (11 MiB) and the main one (6). One arena alone: 143–148; without
+ * concurrent recompilation alone (the optimizing compiler works on the main thread, its memory
+ * freed as each job ends): 126–138; both: 124–127 at 1M and 123–124 at 100k, in the same time
+ * (12–13 s against 13–15). With threads' own arenas (Node's default) it was 165 MiB.
  */
 function withYoungGeneration(argv: ReadonlyArray<string>): void {
   const set = (flags: ReadonlyArray<string>) => flags.some((f) => f.startsWith("--max-semi-space-size") || f.startsWith("--min-semi-space-size"))
@@ -115,8 +120,10 @@ function withYoungGeneration(argv: ReadonlyArray<string>): void {
   const script = process.argv[1]
   if (script === undefined) return
   try {
-    const env = { ...process.env, MALLOC_ARENA_MAX: process.env["MALLOC_ARENA_MAX"] ?? "2" }
-    process.execve(process.execPath, [process.execPath, ...process.execArgv, "--min-semi-space-size=2", "--max-semi-space-size=2", script, ...argv], env)
+    const env = { ...process.env, MALLOC_ARENA_MAX: process.env["MALLOC_ARENA_MAX"] ?? "1" }
+    // Before the user's own flags, which win (V8 takes the last of a flag).
+    const flags = ["--min-semi-space-size=2", "--max-semi-space-size=2", "--no-concurrent-recompilation"]
+    process.execve(process.execPath, [process.execPath, ...flags, ...process.execArgv, script, ...argv], env)
   } catch {
     // Not replaced (an exotic runtime, a vanished binary): the check still runs, with V8's sizes.
   }

@@ -12,7 +12,7 @@ import { BIN, built, cleanEnv } from "./support/bin.ts"
 
 if (!built()) throw new Error("the CLI is not built: run `pnpm --filter @wa-contacts/cli build` (the root test script builds first)")
 
-const FLAGS = ["--min-semi-space-size=2", "--max-semi-space-size=2"]
+const FLAGS = ["--min-semi-space-size=2", "--max-semi-space-size=2", "--no-concurrent-recompilation"]
 
 /**
  * Start `check --mock --file -` with `nodeArgs`, feed it more than a batch and keep stdin open;
@@ -46,18 +46,18 @@ const running = async (nodeArgs: ReadonlyArray<string>, env: Record<string, stri
 }
 
 describe.skipIf(process.platform !== "linux")("the bin's young generation (reads /proc: Linux only)", () => {
-  it("a bulk check runs in the same process, re-run with 2 MiB semi-spaces, and checks every line", async () => {
+  it("a bulk check runs in the same process, re-run with 2 MiB semi-spaces, one malloc arena and the optimizing compiler on the main thread, and checks every line", async () => {
     const run = await running([])
-    expect(run.cmdline.slice(1, 3)).toEqual(FLAGS)
+    expect(run.cmdline.slice(1, 4)).toEqual(FLAGS)
     // glibc's malloc arenas, which only the environment of a new image can set.
-    expect(run.environ).toEqual(["MALLOC_ARENA_MAX=2"])
+    expect(run.environ).toEqual(["MALLOC_ARENA_MAX=1"])
     expect(run.cmdline).toContain(BIN)
     expect(run.code).toBe(0)
     expect(run.records).toBe(1000)
     expect(run.stderr).toBe("")
   })
 
-  it("a size the user chose wins: on Node's command line or in NODE_OPTIONS, the bin is not re-run; so does their MALLOC_ARENA_MAX", async () => {
+  it("a size the user chose wins: on Node's command line or in NODE_OPTIONS, the bin is not re-run; so do their MALLOC_ARENA_MAX and V8 flags", async () => {
     const own = await running(["--max-semi-space-size=4"])
     expect(own.cmdline.filter((a) => a.includes("semi-space"))).toEqual(["--max-semi-space-size=4"])
     expect(own.records).toBe(1000)
@@ -66,7 +66,11 @@ describe.skipIf(process.platform !== "linux")("the bin's young generation (reads
     expect(options.code).toBe(0)
     expect(options.records).toBe(1000)
     const arenas = await running([], { MALLOC_ARENA_MAX: "4" })
-    expect(arenas.cmdline.slice(1, 3)).toEqual(FLAGS)
+    expect(arenas.cmdline.slice(1, 4)).toEqual(FLAGS)
     expect(arenas.environ).toEqual(["MALLOC_ARENA_MAX=4"])
+    // A V8 flag of their own comes after the bin's, and V8 takes the last.
+    const compiler = await running(["--concurrent-recompilation"])
+    expect(compiler.cmdline.slice(1, 5)).toEqual([...FLAGS, "--concurrent-recompilation"])
+    expect(compiler.records).toBe(1000)
   })
 })
