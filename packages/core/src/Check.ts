@@ -188,7 +188,10 @@ export const checkWithSeam = <T, O, E, R, E2 = never, R2 = never>(
       const resolve = (inputs: ReadonlyArray<string>) => resolveInputs(inputs, resolveOptions, config, pacing)
       return (seam === undefined ? resolve(firsts.map((p) => p.translation.input)) : seam(firsts, resolve)).pipe(
         Effect.map((answers) => {
-          for (const p of firsts) answersByKey.set(p.key, answers.get(p.translation.input) ?? { outcome: missingFromAnswer, semantics: fallback })
+          for (const p of firsts) {
+            p.answer = answers.get(p.translation.input) ?? { outcome: missingFromAnswer, semantics: fallback }
+            answersByKey.set(p.key, p.answer)
+          }
           return group
         })
       )
@@ -197,7 +200,7 @@ export const checkWithSeam = <T, O, E, R, E2 = never, R2 = never>(
     const emit = (group: ReadonlyArray<Prepared<T>>): Effect.Effect<NonEmptyReadonlyArray<O>> => {
       // After the ordered mapEffect every earlier group is answered, so duplicates of earlier
       // numbers find their answer here.
-      const results = group.map((p) => toResult(p, answersByKey.get(p.key), fallback))
+      const results = group.map((p) => toResult(p, p.answer ?? answersByKey.get(p.key), fallback))
       // Without `output` the items are the inputs and the results go out as they are (O = CheckResult).
       const out = output === undefined ? (results as unknown as ReadonlyArray<O>) : results.map((result, i) => output(result, group[i]!.item))
       return Effect.as(counted(options.stats, results), out as NonEmptyReadonlyArray<O>)

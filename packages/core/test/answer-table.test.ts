@@ -90,4 +90,18 @@ describe("AnswerTable", () => {
       }
     }
   })
+
+  it("keys that are nearly E.164 (a leading 0, 16 digits, a letter, a bare +) are kept by their text, apart from the numbers", () => {
+    const table = new AnswerTable()
+    const near = ["+0123", "+00", "+", "+1234567890123456", "+1631555100a", "+16315551000 ", "16315551000", "+١٢٣"]
+    const numbers = ["+123", "+1", "+123456789012345", "+1631555100", "+16315551000"]
+    for (const key of [...near, ...numbers]) expect(table.see(key)).toBeUndefined()
+    for (const key of [...near, ...numbers]) expect(table.see(key)).toBe(true)
+    near.forEach((key, i) => table.set(key, { outcome: { _tag: "NotWhatsAppUser", anomaly: i % 2 === 0 }, semantics: "legacy" }))
+    numbers.forEach((key) => table.set(key, { outcome: user(key), semantics: "repurposed" }))
+    near.forEach((key, i) => expect(table.get(key)).toEqual({ outcome: { _tag: "NotWhatsAppUser", anomaly: i % 2 === 0 }, semantics: "legacy" }))
+    numbers.forEach((key) => expect(table.get(key)).toEqual({ outcome: user(key), semantics: "repurposed" }))
+    expect(table.has("+16315551001")).toBe(false)
+    expect(table.has("+0")).toBe(false)
+  })
 })

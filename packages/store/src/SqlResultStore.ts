@@ -60,15 +60,15 @@ export const make = (options: Options = {}): Effect.Effect<ResultStore.ResultSto
     const transaction = <A, E>(operation: string, body: Effect.Effect<A, E | SqlError>) =>
       Effect.mapError(retryConflicts(sql.withTransaction(body) as Effect.Effect<A, SqlError>), fail(operation))
 
-    // Statements that do not read each other's results, the rows of each; with `atomic`, in one
-    // transaction. On SQLite the connection runs in its own thread and takes them as one message
-    // (one wait instead of one per statement, BEGIN and COMMIT included); elsewhere, one after
-    // the other.
+    // Statements that do not read each other's results, the rows of each (as arrays: rows of
+    // `wa_numbers` are read in `NUMBER_COLUMNS` order); with `atomic`, in one transaction. On
+    // SQLite the connection runs in its own thread and takes them as one message (one wait instead
+    // of one per statement, BEGIN and COMMIT included); elsewhere, one after the other.
     const sqlite = Option.getOrUndefined(yield* Effect.serviceOption(SqliteClient.SqliteClient))
     const batch = (operation: string, statements: ReadonlyArray<Statement.Statement<any>>, atomic: boolean) => {
-      const each = Effect.forEach(statements, (statement) => statement as Effect.Effect<ReadonlyArray<any>, SqlError>)
+      const each = Effect.forEach(statements, (statement) => statement.values)
       const run = sqlite !== undefined
-        ? sqlite.batch(statements, { atomic })
+        ? sqlite.batch(statements, { atomic, arrays: true })
         : atomic
         ? sql.withTransaction(each)
         : each
@@ -109,14 +109,14 @@ export const make = (options: Options = {}): Effect.Effect<ResultStore.ResultSto
         (rows): ResultStore.LedgerTotals => ({ checks: Rows.int(rows[0]?.checks), messages: Rows.int(rows[0]?.messages) })
       )
 
-    const decodeRows = (operation: string, rows: ReadonlyArray<unknown>) =>
+    const decodeRows = (operation: string, rows: ReadonlyArray<ReadonlyArray<unknown>>) =>
       Rows.decodeOrFail(operation, redact, () => rows.map(Rows.toStoredNumber))
 
     /** Keyset pages as a stream: `next(cursor)` reads one page and the cursor after it. */
     const paged = <C>(
       operation: string,
       first: C,
-      next: (cursor: C) => Effect.Effect<readonly [ReadonlyArray<unknown>, Option.Option<C>], SqlError>
+      next: (cursor: C) => Effect.Effect<readonly [ReadonlyArray<ReadonlyArray<unknown>>, Option.Option<C>], SqlError>
     ): Stream.Stream<ResultStore.StoredNumber, ResultStore.StoreError> =>
       Stream.paginate(first, (cursor) =>
         Effect.flatMap(
@@ -236,12 +236,12 @@ export const make = (options: Options = {}): Effect.Effect<ResultStore.ResultSto
             const after = cursor.after === undefined
               ? sql``
               : sql`AND (${sql(key)}, number) > (${cursor.after[0]}, ${cursor.after[1]})`
-            const rows = yield* sql<Record<string, unknown>>`SELECT ${columns} FROM wa_numbers
-              WHERE ${where} ${after} ORDER BY ${sql(key)}, number LIMIT ${take}`
+            const rows = yield* sql`SELECT ${columns} FROM wa_numbers
+              WHERE ${where} ${after} ORDER BY ${sql(key)}, number LIMIT ${take}`.values
             const last = rows.at(-1)
             const left = cursor.left - rows.length
             const nextCursor: Option.Option<DueCursor> = rows.length === take && last !== undefined
-              ? Option.some({ phase: cursor.phase, after: [Rows.int(last[key]), String(last.number)], left })
+              ? Option.some({ phase: cursor.phase, after: [Rows.int(last[Rows.column(key)]), String(last[Rows.column("number")])], left })
               : cursor.phase === "unchecked"
               ? Option.some({ phase: "checked", after: undefined, left })
               : Option.none()
@@ -254,10 +254,10 @@ export const make = (options: Options = {}): Effect.Effect<ResultStore.ResultSto
       undefined,
       (after) =>
         Effect.map(
-          sql<Record<string, unknown>>`SELECT ${columns} FROM wa_numbers
-            ${after === undefined ? sql`` : sql`WHERE number > ${after}`} ORDER BY number LIMIT ${pageSize}`,
+          sql`SELECT ${columns} FROM wa_numbers
+            ${after === undefined ? sql`` : sql`WHERE number > ${after}`} ORDER BY number LIMIT ${pageSize}`.values,
           (rows) =>
-            [rows, rows.length === pageSize ? Option.some(String(rows.at(-1)!.number)) : Option.none()] as const
+            [rows, rows.length === pageSize ? Option.some(String(rows.at(-1)![Rows.column("number")])) : Option.none()] as const
         )
     )
 

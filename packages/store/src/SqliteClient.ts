@@ -97,11 +97,12 @@ export interface SqliteClient extends Client.SqlClient {
    * message: the rows of each, in order. With `atomic`, one transaction (begun as configured,
    * see {@link TransactionMode}): all or nothing. It does not wait for earlier batches to be
    * answered, so several can be on their way; and it is never inside a transaction of this
-   * connection (not even the caller's own: do not call it inside `withTransaction`).
+   * connection (not even the caller's own: do not call it inside `withTransaction`). With
+   * `arrays`, rows are arrays of values in column order, as `Statement.values` gives them.
    */
   readonly batch: (
     statements: ReadonlyArray<Statement.Statement<any>>,
-    options: { readonly atomic: boolean }
+    options: { readonly atomic: boolean; readonly arrays?: boolean | undefined }
   ) => Effect.Effect<ReadonlyArray<ReadonlyArray<any>>, SqlError>
 }
 
@@ -330,7 +331,7 @@ export const make = (
       export: acquirers.borrower(() =>
         ask({ op: "serialize" }, "Failed to serialize the database", "export") as Effect.Effect<Uint8Array, SqlError>
       ),
-      batch: (statements: ReadonlyArray<Statement.Statement<any>>, batchOptions: { readonly atomic: boolean }) =>
+      batch: (statements: ReadonlyArray<Statement.Statement<any>>, batchOptions: Parameters<SqliteClient["batch"]>[1]) =>
         Effect.withFiber((fiber) => {
           const compiled = statements.map((statement) => {
             const [sql, params] = statement.compile()
@@ -340,6 +341,7 @@ export const make = (
             op: "batch",
             begin: batchOptions.atomic ? begin : undefined,
             statements: compiled,
+            arrays: batchOptions.arrays === true,
             safeIntegers: fiber.getRef(Client.SafeIntegers)
           }
           // The permit only to send (never inside another's transaction); the answer is awaited
@@ -349,7 +351,8 @@ export const make = (
             Effect.flatMap((slot) => answer(slot, "Failed to execute a batch of statements", "execute")),
             Effect.map((results) => {
               const rows = results as ReadonlyArray<ReadonlyArray<any>>
-              return transformRows ? rows.map((r) => transformRows(r as Array<object>)) : rows
+              // Arrays are values, as `Statement.values` gives them: no name transform applies.
+              return transformRows && batchOptions.arrays !== true ? rows.map((r) => transformRows(r as Array<object>)) : rows
             })
           )
         })

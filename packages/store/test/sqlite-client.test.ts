@@ -187,6 +187,19 @@ describe("SqliteClient: the connection in its own thread", () => {
         expect((yield* sql<{ n: number }>`SELECT COUNT(*) AS n FROM t`)[0]!.n).toBe(4)
       })))
 
+  it.effect("a batch with arrays answers rows as values in column order; the same statement then answers objects again", () =>
+    withClient((sql) =>
+      Effect.gen(function*() {
+        yield* sql`CREATE TABLE t (k INTEGER PRIMARY KEY, v TEXT)`
+        yield* sql`INSERT INTO t VALUES (1, 'a'), (2, NULL)`
+        const select = () => sql`SELECT v, k FROM t ORDER BY k`
+        expect(yield* sql.batch([select(), sql`INSERT INTO t VALUES (3, 'c')`], { atomic: true, arrays: true })).toEqual([[["a", 1], [null, 2]], []])
+        expect(yield* sql.batch([select()], { atomic: false, arrays: true })).toEqual([[["a", 1], [null, 2], ["c", 3]]])
+        // The prepared statement is cached and shared: it is back in object mode for everyone else.
+        expect(yield* sql.batch([select()], { atomic: false })).toEqual([[{ v: "a", k: 1 }, { v: null, k: 2 }, { v: "c", k: 3 }]])
+        expect(yield* select()).toEqual([{ v: "a", k: 1 }, { v: null, k: 2 }, { v: "c", k: 3 }])
+      })))
+
   it.effect("a batch that is not atomic runs each statement on its own", () =>
     withClient((sql) =>
       Effect.gen(function*() {

@@ -18,15 +18,20 @@ export interface Prepared<T> {
   readonly first: boolean
   /** Why the input is not sent at all (not a phone number), if so. */
   readonly rejected: string | undefined
+  /**
+   * The answer of a first input once its group is resolved: emitted as it is, where a duplicate
+   * reads its answer back from the table (which rebuilds it from a code).
+   */
+  answer: Answer | undefined
 }
 
 export const prepare = <T>(translator: Translator, seen: AnswerTable, input: string, item: T): Prepared<T> => {
   const rejected = phoneProblem(input)
   if (rejected !== undefined) {
-    return { item, translation: { input, translated: undefined, valid: false, warnings: [] }, key: "", first: false, rejected }
+    return { item, translation: { input, translated: undefined, valid: false, warnings: [] }, key: "", first: false, rejected, answer: undefined }
   }
   const { translation, key, first } = markDuplicate(translator.translate(input), seen)
-  return { item, translation, key, first, rejected: undefined }
+  return { item, translation, key, first, rejected: undefined, answer: undefined }
 }
 
 export const toResult = (p: Prepared<unknown>, answer: Answer | undefined, fallback: Semantics): CheckResult => {

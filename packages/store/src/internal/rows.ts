@@ -5,9 +5,13 @@ import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
 import type { SqlError } from "effect/sql/SqlError"
 
-/** The columns of a `StoredNumberRow`, in `SELECT` order. */
-export const NUMBER_COLUMNS =
-  "number, added_at, status, outcome, wa_id, wa_id_trusted, anomaly, semantics, server_version, detail, checked_at"
+/** The columns of a `StoredNumberRow`, in `SELECT` order: rows are read as arrays in this order. */
+export const COLUMN_NAMES = [
+  "number", "added_at", "status", "outcome", "wa_id", "wa_id_trusted", "anomaly", "semantics", "server_version", "detail", "checked_at"
+] as const
+export const NUMBER_COLUMNS = COLUMN_NAMES.join(", ")
+/** Where a column is in a row read with `NUMBER_COLUMNS`. */
+export const column = (name: typeof COLUMN_NAMES[number]): number => COLUMN_NAMES.indexOf(name)
 
 /**
  * Rows per multi-row statement. 11 columns × 500 rows stays far below SQLite's 32,766 and
@@ -44,45 +48,51 @@ const isText = (u: unknown): u is string | null => u === null || typeof u === "s
 const flag = (u: unknown): boolean | undefined => (u === 1 || u === true ? true : u === 0 || u === false ? false : undefined)
 
 /**
- * A flat row of `wa_numbers` as the core reads it: `StoredNumberRow` then `fromRow`.
+ * A row of `wa_numbers` read as an array in `NUMBER_COLUMNS` order, as the core reads it:
+ * `StoredNumberRow` then `fromRow`. Rows are read as arrays: a bulk check reads a row per number,
+ * and an array is cheaper than an object with eleven keys to build in SQLite's thread, to pass to
+ * the main thread and to read there (a run answered from the store: bench figure 22).
  *
  * Rows in the shape this adapter writes (plain integers, 0/1 or booleans, known literals) take a
  * direct path that builds exactly what the schema would; anything else (a `bigint` or numeric
  * string from a driver, an unexpected value) goes through the schema, which decides. Decoding a
- * row with the schema costs about 2 µs; a bulk check reads a row per number.
+ * row with the schema costs about 2 µs.
  */
-export const toStoredNumber = (row: any): ResultStore.StoredNumber => {
-  if (typeof row === "object" && row !== null && typeof row.number === "string" && isInt(row.added_at)) {
-    if (row.status === null && row.outcome === null && row.semantics === null && row.checked_at === null) {
-      if (row.wa_id === null && row.wa_id_trusted === null && row.anomaly === null && row.server_version === null && row.detail === null) {
-        return { number: row.number, added_at: row.added_at, result: null }
+export const toStoredNumber = (row: ReadonlyArray<unknown>): ResultStore.StoredNumber => {
+  // Not an array: a driver's error, which the schema reports.
+  if (!Array.isArray(row)) return ResultStore.fromRow(decodeNumberRow(row))
+  const [number, added_at, status, outcome, wa_id, wa_id_trusted, anomaly, semantic, server_version, detail, checked_at] = row
+  if (row.length === COLUMN_NAMES.length && typeof number === "string" && isInt(added_at)) {
+    if (status === null && outcome === null && semantic === null && checked_at === null) {
+      if (wa_id === null && wa_id_trusted === null && anomaly === null && server_version === null && detail === null) {
+        return { number, added_at, result: null }
       }
     } else {
-      const trusted = flag(row.wa_id_trusted)
-      const anomaly = flag(row.anomaly)
+      const trusted = flag(wa_id_trusted)
+      const isAnomaly = flag(anomaly)
       if (
-        statuses.has(row.status) && outcomes.has(row.outcome) && semantics.has(row.semantics) && isInt(row.checked_at) &&
-        trusted !== undefined && anomaly !== undefined && isText(row.wa_id) && isText(row.server_version) && isText(row.detail)
+        statuses.has(status) && outcomes.has(outcome) && semantics.has(semantic) && isInt(checked_at) &&
+        trusted !== undefined && isAnomaly !== undefined && isText(wa_id) && isText(server_version) && isText(detail)
       ) {
         return {
-          number: row.number,
-          added_at: row.added_at,
+          number,
+          added_at,
           result: {
-            status: row.status,
-            outcome: row.outcome,
-            wa_id: row.wa_id,
+            status: status as ResultStore.StoredResult["status"],
+            outcome: outcome as ResultStore.StoredResult["outcome"],
+            wa_id,
             wa_id_trusted: trusted,
-            anomaly,
-            semantics: row.semantics,
-            server_version: row.server_version,
-            detail: row.detail,
-            checked_at: row.checked_at
+            anomaly: isAnomaly,
+            semantics: semantic as ResultStore.StoredResult["semantics"],
+            server_version,
+            detail,
+            checked_at
           }
         }
       }
     }
   }
-  return ResultStore.fromRow(decodeNumberRow(row))
+  return ResultStore.fromRow(decodeNumberRow(Object.fromEntries(COLUMN_NAMES.map((name, i) => [name, row[i]]))))
 }
 
 /** A row of `wa_history` (previous/current as JSON text) as the core reads it. */
