@@ -108,6 +108,8 @@ interface Cell<P> {
   note: Provenance | { readonly _tag: "Deferred"; readonly reason: string; readonly previous: StoredResult | null } | undefined
 }
 
+// `result` is the check's own, made for this input alone: the provenance is added to it in place
+// (a copy per input was a tenth of what a run answered from the store allocated).
 const toOutput = <P>(result: CheckResult, cell: Cell<P>, deferred: ReadonlyMap<string, { readonly reason: string; readonly previous: StoredResult | null }>): StoredCheckResult => {
   const note = cell.note ?? (result.translated !== undefined && deferred.has(result.translated)
     ? { _tag: "Deferred" as const, ...deferred.get(result.translated)! }
@@ -118,7 +120,9 @@ const toOutput = <P>(result: CheckResult, cell: Cell<P>, deferred: ReadonlyMap<s
     const { input, translated, warnings, semantics } = result
     return { _tag: "Deferred", input, translated, warnings, semantics, reason: note.reason, previous: note.previous }
   }
-  return { ...result, store: note }
+  const out = result as CheckResult & { store: Provenance }
+  out.store = note
+  return out
 }
 
 /**
@@ -131,6 +135,25 @@ export const checkPairedThroughStore = <P, E = never, R = never>(
   options: StoredCheckOptions & Internal = {},
   counts: StoreRunCounts = emptyCounts()
 ): Stream.Stream<readonly [StoredCheckResult, P], ContactsError | StoreError | E, Transport | ResultStore | R> =>
+  throughStore(
+    inputs.pipe(Stream.map(([input, payload]): Cell<P> => ({ input, payload, note: undefined }))),
+    (out, cell) => [out, cell.payload] as const,
+    (pair) => pair[0],
+    options,
+    counts
+  )
+
+/**
+ * The check through the store of `cells`, each emitted as `emitted` makes it (`resultOf` reads
+ * the result back): a result alone or paired, without a tuple in and out for every input.
+ */
+const throughStore = <P, X, E, R>(
+  cells: Stream.Stream<Cell<P>, E, R>,
+  emitted: (out: StoredCheckResult, cell: Cell<P>) => X,
+  resultOf: (x: X) => StoredCheckResult,
+  options: StoredCheckOptions & Internal,
+  counts: StoreRunCounts
+): Stream.Stream<X, ContactsError | StoreError | E, Transport | ResultStore | R> =>
   Stream.unwrap(Effect.gen(function*() {
     const gate = yield* StoreGate.make(options.store ?? {})
     const forceCheck = options.forceCheck ?? false
@@ -224,16 +247,16 @@ export const checkPairedThroughStore = <P, E = never, R = never>(
         if (out.store.change !== undefined && out.store.change !== "new" && out.store.change !== "unchanged") counts.changed++
       }
       counts.sent = gate.sent()
-      return [out, cell.payload] as const
+      return emitted(out, cell)
     }
-    const cells = inputs.pipe(Stream.map(([input, payload]): Cell<P> => ({ input, payload, note: undefined })))
     // The check counts a deferred input's placeholder as failed: count it as what it is (not
     // sent); and a run answered only from the store reads with the stored semantics.
     const stats = options.stats
-    const recount = <A extends ReadonlyArray<readonly [StoredCheckResult, P]>>(outs: A) => {
+    const recount = <A extends ReadonlyArray<X>>(outs: A) => {
       let deferredHere = 0
       let semantics: Semantics | undefined
-      for (const [out] of outs) {
+      for (const x of outs) {
+        const out = resultOf(x)
         if (out._tag === "Deferred") deferredHere++
         else if (semantics === undefined && out.store._tag === "Stored") semantics = out.semantics
       }
@@ -265,11 +288,13 @@ export const checkThroughStore = <E = never, R = never>(
   options: StoredCheckOptions & Internal = {},
   counts: StoreRunCounts = emptyCounts()
 ): Stream.Stream<StoredCheckResult, ContactsError | StoreError | E, Transport | ResultStore | R> =>
-  checkPairedThroughStore(
-    streamOf(inputs, options).pipe(Stream.map((input) => [input, undefined] as const)),
+  throughStore(
+    streamOf(inputs, options).pipe(Stream.map((input): Cell<undefined> => ({ input, payload: undefined, note: undefined }))),
+    (out) => out,
+    (out) => out,
     options,
     counts
-  ).pipe(Stream.map(([result]) => result))
+  )
 
 /**
  * Re-validation refused before anything was sent: the budget's ledger rule applies and no message

@@ -35,14 +35,17 @@ describe("AnswerTable", () => {
     expect(wrong.slice(0, 5)).toEqual([])
   })
 
-  it("numbers of every length up to 15 digits are told apart, also those that share their low 32 bits", () => {
+  it("numbers of every length up to 15 digits are told apart, also those that share their low 26 or 32 bits", () => {
     const table = new AnswerTable()
+    const two26 = 67108864
     const two32 = 4294967296
-    // Numbers equal in their low 32 bits (a segment keeps only those), a low part of 0 (an empty
-    // slot's code is the mark, not the key), the longest E.164 number, and short ones.
-    const base = [1, 7, 4294967295, 12345678901, 999_999_999_999_999 - 3 * two32]
-    const sameLow = Array.from({ length: 3000 }, (_, i) => 12345 + (i * 77 + 9) * two32)
-    const keys = base.flatMap((k) => [k, k + two32, k + 2 * two32, k + 3 * two32]).concat([two32, 5 * two32, 999_999_999_999_998], sameLow)
+    // Numbers equal in their low 26 bits (a segment keeps only those), a low part of 0 (an empty
+    // slot is 0, an occupied one never: its mark is not), the longest E.164 number, short ones.
+    const base = [1, 7, two26 - 2, 4294967295, 12345678901, 999_999_999_999_999 - 3 * two32]
+    const sameLow = Array.from({ length: 3000 }, (_, i) => 12345 + (i * 77 + 9) * two26)
+    const sameLow32 = Array.from({ length: 300 }, (_, i) => 54321 + (i * 77 + 9) * two32)
+    const keys = base.flatMap((k) => [k, k + two26, k + two32, k + 2 * two32, k + 3 * two32])
+      .concat([two26, 3 * two26, two32, 5 * two32, 999_999_999_999_998], sameLow, sameLow32)
       .map((k) => `+${k}`)
     expect(new Set(keys).size).toBe(keys.length)
     keys.forEach((key, i) => {
@@ -54,6 +57,7 @@ describe("AnswerTable", () => {
       expect(table.get(key)).toEqual(i % 2 === 0 ? { outcome: user(key), semantics: "legacy" } : undefined)
     })
     expect(table.has(`+${3 * two32}`)).toBe(false)
+    expect(table.has(`+${2 * two26}`)).toBe(false)
     expect(table.has("+2")).toBe(false)
   })
 
@@ -69,7 +73,7 @@ describe("AnswerTable", () => {
     expect(table.get("raw:call me")).toEqual({ outcome: user("+1"), semantics: "legacy" })
   })
 
-  it("every answer code with every semantics survives the table (codes fit its int8 slots)", () => {
+  it("every answer code with every semantics survives the table (codes fit its 6-bit marks)", () => {
     const table = new AnswerTable()
     const outcomes = (key: string): ReadonlyArray<Outcome> => [
       user(key),

@@ -125,7 +125,10 @@ export const make = (options: Options = {}): Effect.Effect<ResultStore.ResultSto
         ))
 
     const lookup: ResultStore.ResultStoreShape["lookup"] = (numbers) => {
-      const statements = Rows.chunks(Rows.distinctSorted(numbers)).map((chunk) =>
+      // As given: a read locks nothing (no order to keep), `IN` makes its own set of the values, and
+      // the check's groups are distinct already (a Set and a sort were 5% of a run answered from
+      // the store, bench figure 22).
+      const statements = Rows.chunks(numbers).map((chunk) =>
         sql`SELECT ${columns} FROM wa_numbers WHERE number IN ${sql.in(chunk)}`
       )
       // Reads only: outside any transaction.

@@ -1,7 +1,7 @@
 /**
  * The bulk check's memory of every distinct number it has seen, and the answer for it, kept
  * compact so that a check of millions of numbers stays within a flat, small heap: a number in
- * E.164 form is a key in an open-addressing table (about 8 bytes an entry instead of
+ * E.164 form is a key in an open-addressing table (about 6 bytes an entry instead of
  * ~250 for a `Map` of strings to objects), and its answer a small integer code. Only answers that
  * do not follow from the number itself (a wa_id that differs from its digits) and inputs that are
  * not E.164 numbers fall back to a `Map`.
@@ -19,7 +19,10 @@ export interface Answer {
 }
 
 const SEMANTICS: ReadonlyArray<Semantics> = ["legacy", "repurposed", "unknown"]
+// A slot's mark (6 bits; 0 is an empty slot): pending, answer kept in `other`, or an answer's
+// code with its semantics (`markOf`).
 const PENDING = 1
+const OTHER = 2
 // Codes of outcomes that can be rebuilt from the number's digits alone.
 const Code = {
   UserDigits: 2,
@@ -95,93 +98,107 @@ const numberOf = (key: string): number => {
   return k
 }
 
+/** The mark of an answer's code (`Code`, 2–10) with its semantics: 3 to 29. */
+const markOf = (code: number, semantics: Semantics): number => 3 + (code - 2) * 3 + SEMANTICS.indexOf(semantics)
+
+// A slot is one int32: the mark in bits 26–31, the low 26 bits of the number below (its higher
+// bits are the segment's). One array instead of keys and marks apart: a probe reads one memory
+// location, where two arrays cost two cache misses per probe on a large table (the table was a
+// seventh of the time of a check answered from the store, bench figure 22).
+const LOW_BITS = 26
+const LOW = 2 ** LOW_BITS
+const LOW_MASK = LOW - 1
+
 /**
  * One segment of the table: open addressing with linear probing, filled up to 3/4 and grown by a
  * quarter (a step holds old and new arrays, a small part of the table: small steps cost time, not
- * peak), so 60–75% full. 5 bytes a slot: the low 32 bits of the number (its high bits are the
- * segment's) and an int8 answer code, where 0 marks an empty slot.
+ * peak), so 60–75% full, at 4 bytes a slot.
  */
 class Segment {
-  keys = new Uint32Array(64)
-  // Codes are at most 10 * 4 + 3; 0 is an empty slot, PENDING and -1 (answer in `other`) are marks.
-  values = new Int8Array(64)
+  slots = new Int32Array(64)
   size = 0
-  /** The high bits (above 32) that every number of this segment shares. */
+  /** The bits above the low 26 that every number of this segment shares. */
   readonly high: number
 
   constructor(high: number) {
     this.high = high
   }
 
+  /** The slot of `low`: where it is, or the empty slot where it would go. */
   slot(low: number, h: number): number {
-    const { keys, values } = this
-    const capacity = keys.length
+    const slots = this.slots
+    const capacity = slots.length
     // The high bits of hash × capacity map the hash onto the capacity (not a power of two); the
     // low bits chose the segment, so the two are independent.
     let i = Math.floor((h * capacity) / 4294967296)
-    while (values[i] !== 0 && keys[i] !== low) i = i + 1 === capacity ? 0 : i + 1
+    for (let s = slots[i]!; s !== 0 && (s & LOW_MASK) !== low; s = slots[i]!) i = i + 1 === capacity ? 0 : i + 1
     return i
   }
 
-  /** The value of `low`, or 0 after inserting it with `value` when absent (one probe). */
-  seeOrPut(low: number, h: number, value: number): number {
+  /** The mark of `low`, 0 when absent. */
+  mark(low: number, h: number): number {
+    return this.slots[this.slot(low, h)]! >>> LOW_BITS
+  }
+
+  /** The mark of `low`, or 0 after inserting it with `mark` when absent (one probe). */
+  seeOrPut(low: number, h: number, mark: number): number {
     const i = this.slot(low, h)
-    const found = this.values[i]!
+    const found = this.slots[i]! >>> LOW_BITS
     if (found !== 0) return found
-    this.put(low, h, value)
+    this.insert(i, low, h, mark)
     return 0
   }
 
-  put(low: number, h: number, value: number): void {
-    let i = this.slot(low, h)
-    if (this.values[i] === 0) {
-      if ((this.size + 1) * 4 > this.keys.length * 3) {
-        this.grow()
-        i = this.slot(low, h)
-      }
-      this.keys[i] = low
-      this.size++
+  put(low: number, h: number, mark: number): void {
+    const i = this.slot(low, h)
+    if (this.slots[i] === 0) this.insert(i, low, h, mark)
+    else this.slots[i] = (mark << LOW_BITS) | low
+  }
+
+  /** Insert `low` at its empty slot `i`, growing first when full. */
+  private insert(i: number, low: number, h: number, mark: number): void {
+    if ((this.size + 1) * 4 > this.slots.length * 3) {
+      this.grow()
+      i = this.slot(low, h)
     }
-    this.values[i] = value
+    this.slots[i] = (mark << LOW_BITS) | low
+    this.size++
   }
 
   private grow(): void {
-    const { keys, values } = this
-    const capacity = Math.ceil(keys.length * 1.25)
-    this.keys = new Uint32Array(capacity)
-    this.values = new Int8Array(capacity)
-    // Every key of a segment shares its high bits, so the hash of its low bits with them is the hash.
+    const old = this.slots
+    this.slots = new Int32Array(Math.ceil(old.length * 1.25))
+    // Every number of a segment shares its high bits, so the hash of its low bits with them is the hash.
     const high = this.high
-    for (let i = 0; i < keys.length; i++) {
-      if (values[i] === 0) continue
-      const low = keys[i]!
-      const j = this.slot(low, hash(low, high))
-      this.keys[j] = low
-      this.values[j] = values[i]!
+    for (let i = 0; i < old.length; i++) {
+      const s = old[i]!
+      if (s === 0) continue
+      const low = s & LOW_MASK
+      this.slots[this.slot(low, hash(low, high))] = s
     }
   }
 }
 
-// Multiplicative hashing of the low and high halves of the number.
-const hash = (low: number, high: number): number => (Math.imul(low | 0, 0x9e3779b1) ^ Math.imul(high, 0x85ebca6b)) >>> 0
-const lowOf = (k: number): number => k % 4294967296
-const highOf = (k: number): number => (k - (k % 4294967296)) / 4294967296
+// Multiplicative hashing of the low and high parts of the number.
+const hash = (low: number, high: number): number => (Math.imul(low, 0x9e3779b1) ^ Math.imul(high, 0x85ebca6b)) >>> 0
+const lowOf = (k: number): number => k % LOW
+const highOf = (k: number): number => (k - (k % LOW)) / LOW
 const hashOf = (k: number): number => hash(lowOf(k), highOf(k))
 
 // A power of two: the hash's low bits pick the segment among those of the same high bits.
-const SEGMENTS = 64
+const SEGMENTS = 8
 
 /** The segment of a number: its high bits, and the hash's low bits among those. */
 const segmentId = (high: number, h: number): number => high * SEGMENTS + (h & (SEGMENTS - 1))
 
 /**
- * Distinct numbers seen by a bulk check, each pending or answered: about 7–9 bytes a distinct
- * number. A number of up to 15 digits is below 2^50: its high bits (above 32) and 6 bits of its
- * hash pick a segment, which keeps only the low 32 bits (4 bytes instead of a float64's 8: 7.5
- * instead of 13.6 MiB at a million numbers, bench figure 6). The numbers of one country share a
- * few high values, so a list spreads over 64 segments per high value, each growing on its own: a
- * single table's growth step holds the old and new arrays at once (2.5x the old table), a
- * segment's a small part of that, so the table's peak stays near its size.
+ * Distinct numbers seen by a bulk check, each pending or answered: about 5.5–7 bytes a distinct
+ * number. A number of up to 15 digits is below 2^50: its high bits (above 26) and 3 bits of its
+ * hash pick a segment, which keeps only the low 26 bits, with the mark, in 4 bytes (a float64 key
+ * and a mark would be 9). A list's numbers spread over 8 segments per high value (a block of 67M
+ * numbers), each growing on its own: a single table's growth step holds the old and new arrays at
+ * once (2.25x the old table), a segment's a small part of that, so the table's peak stays near
+ * its size.
  */
 export class AnswerTable {
   private readonly segments = new Map<number, Segment>()
@@ -218,20 +235,20 @@ export class AnswerTable {
     const code = k < 0 ? undefined : codeOf(answer.outcome, key)
     if (code === undefined) {
       this.other.set(key, answer)
-      if (k >= 0) this.put(k, -1)
+      if (k >= 0) this.put(k, OTHER)
       return
     }
-    this.put(k, code * 4 + SEMANTICS.indexOf(answer.semantics))
+    this.put(k, markOf(code, answer.semantics))
   }
 
   /** The answer for `key`, if it has one. */
   get(key: string): Answer | undefined {
     const k = numberOf(key)
     if (k >= 0) {
-      const value = this.value(k)
-      if (value === 0 || value === PENDING) return undefined
-      if (value === -1) return this.other.get(key) as Answer
-      return { outcome: outcomeOf(value >> 2, key.slice(1)), semantics: SEMANTICS[value & 3]! }
+      const mark = this.value(k)
+      if (mark === 0 || mark === PENDING) return undefined
+      if (mark === OTHER) return this.other.get(key) as Answer
+      return { outcome: outcomeOf(2 + Math.floor((mark - 3) / 3), key.slice(1)), semantics: SEMANTICS[(mark - 3) % 3]! }
     }
     const answer = this.other.get(key)
     return answer === PENDING ? undefined : answer
@@ -253,7 +270,7 @@ export class AnswerTable {
 
   private value(k: number): number {
     const segment = this.segmentOf(k, false)
-    return segment === undefined ? 0 : segment.values[segment.slot(lowOf(k), hashOf(k))]!
+    return segment === undefined ? 0 : segment.mark(lowOf(k), hashOf(k))
   }
 
   private put(k: number, value: number): void {

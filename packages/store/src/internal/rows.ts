@@ -61,7 +61,9 @@ const flag = (u: unknown): boolean | undefined => (u === 1 || u === true ? true 
 export const toStoredNumber = (row: ReadonlyArray<unknown>): ResultStore.StoredNumber => {
   // Not an array: a driver's error, which the schema reports.
   if (!Array.isArray(row)) return ResultStore.fromRow(decodeNumberRow(row))
-  const [number, added_at, status, outcome, wa_id, wa_id_trusted, anomaly, semantic, server_version, detail, checked_at] = row
+  // By index: destructuring goes through the array's iterator.
+  const number = row[0], added_at = row[1], status = row[2], outcome = row[3], wa_id = row[4], wa_id_trusted = row[5]
+  const anomaly = row[6], semantic = row[7], server_version = row[8], detail = row[9], checked_at = row[10]
   if (row.length === COLUMN_NAMES.length && typeof number === "string" && isInt(added_at)) {
     if (status === null && outcome === null && semantic === null && checked_at === null) {
       if (wa_id === null && wa_id_trusted === null && anomaly === null && server_version === null && detail === null) {
