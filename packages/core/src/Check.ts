@@ -161,14 +161,6 @@ export type GroupSeam<T, E2, R2> = (
 ) => Effect.Effect<Map<string, Answer>, ContactsError | E2, Transport | R2>
 
 /**
- * Batches in progress at once: as given, else 48, or 8 × `concurrency` when it is given.
- *
- * @internal
- */
-export const batchesInProgressOf = (options: CheckStreamOptions): number =>
-  options.batchesInProgress ?? (options.concurrency === undefined ? 48 : options.concurrency * 8)
-
-/**
  * The bulk check over any item type: `inputOf` reads the input, `output` pairs the result; an
  * optional `seam` wraps the resolution of each group.
  *
@@ -188,7 +180,7 @@ export const checkWithSeam = <T, O, E, R, E2 = never, R2 = never>(
     const answersByKey = new AnswerTable()
     const fallback = configuredSemantics(config)
     const resolveOptions = { ...options, blocking: options.blocking ?? "wait" }
-    const batchesInProgress = batchesInProgressOf(options)
+    const batchesInProgress = options.batchesInProgress ?? (options.concurrency === undefined ? 48 : options.concurrency * 8)
 
     const resolveGroup = (group: ReadonlyArray<Prepared<T>>) => {
       const firsts = group.filter((p) => p.first)

@@ -12,7 +12,7 @@
  */
 import { Effect, Ref, Schema, Stream } from "effect"
 import * as BudgetRules from "./Budget.ts"
-import { batchesInProgressOf, checkWithSeam, type CheckStreamOptions, type GroupSeam, streamOf } from "./Check.ts"
+import { checkWithSeam, type CheckStreamOptions, type GroupSeam, streamOf } from "./Check.ts"
 import type { Prepared } from "./internal/Prepare.ts"
 import type { ContactsError } from "./Errors.ts"
 import type { CheckResult, Outcome } from "./CheckResult.ts"
@@ -64,17 +64,6 @@ export const isDeferred = (result: StoredCheckResult): result is Deferred => res
 export interface StoredCheckOptions extends CheckStreamOptions {
   readonly store?: StoreGate.StoreCheckOptions | undefined
 }
-
-/**
- * Batches in progress at once through the store, unless given: at least this many. A batch waits
- * for the store twice (its claim before it is sent, its write before it is emitted), and the
- * store's thread answers in bursts (one transaction for the writes waiting together): with the
- * check's own default (32 at 4 requests in flight), every batch in progress was often waiting for
- * the store and the check stood idle (15% of a first check of 1M numbers against the in-process
- * simulator). 64: 36.6 s, 128: 32.0 s, 256: 32.1 s, against 39.5 s (bench figure 21). The cost
- * is memory: up to 64,000 inputs in progress at 500 a batch.
- */
-const STORE_BATCHES_IN_PROGRESS = 128
 
 /** Inputs known to be distinct numbers (re-validation): no memory of deferred numbers is needed. */
 interface Internal {
@@ -274,8 +263,7 @@ const throughStore = <P, X, E, R>(
     const own = options.beforeResend
     const beforeResend = (pending: ReadonlyArray<string>) =>
       own === undefined ? gate.allowResend(pending.length) : Effect.flatMap(own(pending), (n) => gate.allowResend(Math.min(n, pending.length)))
-    const batchesInProgress = options.batchesInProgress ?? Math.max(STORE_BATCHES_IN_PROGRESS, batchesInProgressOf(options))
-    return checkWithSeam(cells, (cell) => cell.input, output, { ...options, beforeResend, batchesInProgress }, seam).pipe(
+    return checkWithSeam(cells, (cell) => cell.input, output, { ...options, beforeResend }, seam).pipe(
       Stream.mapArrayEffect(recount),
       Stream.updateService(Transport, gate.meter),
       Stream.ensuring(gate.settle.pipe(Effect.ignore))

@@ -16,6 +16,7 @@ import * as Output from "../Output.ts"
 import { count } from "../Progress.ts"
 import { Tty } from "../Tty.ts"
 import { secretsOfStore, type StoreInput, withStore } from "./store.ts"
+import { recordsOf } from "./storeCheck.ts"
 import { type BudgetInput, budgetOf, isChange, STORED_COLUMNS, storedRecordOf } from "./storeRecords.ts"
 
 /** The parsed flags of `revalidate`. */
@@ -55,7 +56,7 @@ export const run = Effect.fnUntraced(function*(input: RevalidateInput) {
   const counts: StoredCheck.RevalidationCounts = { ...StoredCheck.emptyCounts(), fresh: 0, due: 0 }
   let started = false
 
-  const records = StoredCheck.revalidate({
+  const results = StoredCheck.revalidate({
     limit: Option.getOrUndefined(input.limit),
     forceCheck: input.forceCheck,
     batchSize: Option.getOrUndefined(input.batchSize),
@@ -63,9 +64,11 @@ export const run = Effect.fnUntraced(function*(input: RevalidateInput) {
     maxWait: Option.getOrUndefined(input.maxWait),
     stats,
     store: { maxAge: Option.getOrUndefined(input.maxAge), budget }
-  }, counts).pipe(
-    Stream.tap(() => Effect.sync(() => (started = true))),
-    Stream.mapEffect((result) => Effect.map(Effect.clockWith((c) => c.currentTimeMillis), (now) => storedRecordOf(result, undefined, now))),
+  }, counts)
+  const records = recordsOf(results, (result, now) => {
+    started = true
+    return storedRecordOf(result, undefined, now)
+  }).pipe(
     Stream.filter((row) => !input.changesOnly || isChange(row)),
     Stream.mapError((error) => (error._tag === "NoMessagesRecorded" ? usage(error.message, NO_MESSAGES_HINT) : error)),
     Stream.provide(Connection.layer(input)),

@@ -7,7 +7,7 @@
  * @since 0.2.0
  */
 import { type Check, type Errors, type ResultStore, StoredCheck, type Transport } from "@wa-contacts/core"
-import { type Duration, Effect, Option, Stream } from "effect"
+import { Array as Arr, type Duration, Effect, Option, Stream } from "effect"
 import { Exit, usage } from "../ExitCode.ts"
 import type * as Input from "../Input.ts"
 import type * as Output from "../Output.ts"
@@ -35,6 +35,15 @@ export interface ThroughStore {
 }
 
 /**
+ * The records of results through the store (`check --store`, `revalidate`), a chunk at a time
+ * with the clock read once for each: one effect per record made a chunk of each record, and the
+ * output then wrote each one alone, a write and a wait per record (1M lines against a server that
+ * answers at once: 140 s, ~30 s a group at a time).
+ */
+export const recordsOf = <X, E, R>(results: Stream.Stream<X, E, R>, record: (x: X, now: number) => Output.Row): Stream.Stream<Output.Row, E, R> =>
+  Stream.mapArrayEffect(results, (xs) => Effect.map(Effect.clockWith((c) => c.currentTimeMillis), (now) => Arr.map(xs, (x) => record(x, now))))
+
+/**
  * The check through the store the flags ask for: `undefined` without `--store` (a budget flag
  * without it is a usage error), an `Exit` for flags that cannot work together.
  */
@@ -49,8 +58,9 @@ export const throughStore = (input: StoreCheckInput): ThroughStore | Exit | unde
   return {
     columns: STORED_COLUMNS,
     rows: (inputs, options) =>
-      StoredCheck.checkPairedThroughStore(inputs, { ...options, store: storeOptions }, counts).pipe(
-        Stream.mapEffect(([result, item]) => Effect.map(Effect.clockWith((c) => c.currentTimeMillis), (now) => storedRecordOf(result, item, now)))
+      recordsOf(
+        StoredCheck.checkPairedThroughStore(inputs, { ...options, store: storeOptions }, counts),
+        ([result, item], now) => storedRecordOf(result, item, now)
       ),
     around: (effect) => withStore(input, effect),
     summary: () =>
