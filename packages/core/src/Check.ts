@@ -231,7 +231,7 @@ export const streamOf = <A, E, R>(inputs: Stream.Stream<A, E, R> | Iterable<A>, 
 
 /**
  * Check any number of inputs as a `Stream` of results: exactly one per input, in input order.
- * Memory holds one compact entry per distinct number (to answer later duplicates: about 12 bytes
+ * Memory holds one compact entry per distinct number (to answer later duplicates: about 6 bytes
  * for an E.164 number, see `internal/AnswerTable.ts`) and the batches in progress; the inputs
  * themselves are consumed as a stream.
  *
