@@ -13,8 +13,8 @@ import { Effect, Layer, Option, Redacted, Stream } from "effect"
 import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
-import { recordsOf, throughStore } from "../src/run/storeCheck.ts"
-import { storedRecordOf } from "../src/run/storeRecords.ts"
+import { throughStore } from "../src/run/storeCheck.ts"
+import { recordsOf, storedRecordOf } from "../src/run/storeRecords.ts"
 
 const BATCH = 100
 const numbers = Array.from({ length: 450 }, (_, i) => `+1631555${String(1000 + i).padStart(4, "0")}`)

@@ -16,8 +16,7 @@ import * as Output from "../Output.ts"
 import { count } from "../Progress.ts"
 import { Tty } from "../Tty.ts"
 import { secretsOfStore, type StoreInput, withStore } from "./store.ts"
-import { recordsOf } from "./storeCheck.ts"
-import { type BudgetInput, budgetOf, isChange, STORED_COLUMNS, storedRecordOf } from "./storeRecords.ts"
+import { type BudgetInput, budgetOf, isChange, recordsOf, STORED_COLUMNS, storedRecordOf } from "./storeRecords.ts"
 
 /** The parsed flags of `revalidate`. */
 export interface RevalidateInput extends Connection.ConnectionOptions, StoreInput, BudgetInput, Output.OutputFlags {

@@ -7,13 +7,13 @@
  * @since 0.2.0
  */
 import { type Check, type Errors, type ResultStore, StoredCheck, type Transport } from "@wa-contacts/core"
-import { Array as Arr, type Duration, Effect, Option, Stream } from "effect"
+import { type Duration, Effect, Option, Stream } from "effect"
 import { Exit, usage } from "../ExitCode.ts"
 import type * as Input from "../Input.ts"
 import type * as Output from "../Output.ts"
 import { count } from "../Progress.ts"
 import { type StoreInput, withStore } from "./store.ts"
-import { type BudgetInput, budgetOf, STORED_COLUMNS, storedRecordOf } from "./storeRecords.ts"
+import { type BudgetInput, budgetOf, recordsOf, STORED_COLUMNS, storedRecordOf } from "./storeRecords.ts"
 
 /** The flags `check` gets for the store. */
 export interface StoreCheckInput extends StoreInput, BudgetInput {
@@ -33,15 +33,6 @@ export interface ThroughStore {
   /** The summary line about the store. */
   readonly summary: () => string
 }
-
-/**
- * The records of results through the store (`check --store`, `revalidate`), a chunk at a time
- * with the clock read once for each: one effect per record made a chunk of each record, and the
- * output then wrote each one alone, a write and a wait per record (1M lines against a server that
- * answers at once: 140 s, ~30 s a group at a time).
- */
-export const recordsOf = <X, E, R>(results: Stream.Stream<X, E, R>, record: (x: X, now: number) => Output.Row): Stream.Stream<Output.Row, E, R> =>
-  Stream.mapArrayEffect(results, (xs) => Effect.map(Effect.clockWith((c) => c.currentTimeMillis), (now) => Arr.map(xs, (x) => record(x, now))))
 
 /**
  * The check through the store the flags ask for: `undefined` without `--store` (a budget flag

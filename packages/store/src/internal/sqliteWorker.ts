@@ -124,19 +124,23 @@ function workerMain(): void {
   let nextCursor = 0
 
   // A batch: statements that do not read each other's results, in order; the rows of each.
-  // Rows as arrays when asked: cheaper to build here, to pass and to read than objects.
+  // Every row of `statement`, as arrays when asked (cheaper to build here, to pass and to read
+  // than objects).
+  const allRows = (statement: any, params: ReadonlyArray<unknown>, arrays: boolean): unknown => {
+    statement.setReturnArrays(arrays)
+    try {
+      return statement.all(...params)
+    } finally {
+      // A cached statement is shared: leave it in the default (object rows) mode.
+      if (arrays) statement.setReturnArrays(false)
+    }
+  }
+
   const statementsOf = (request: Extract<WorkerRequest, { op: "batch" }>): Array<unknown> =>
     request.statements.map(({ sql, params }) => {
       const statement = prepare(sql)
       statement.setReadBigInts(request.safeIntegers)
-      if (statement.columns().length === 0) return (statement.run(...params), [])
-      statement.setReturnArrays(request.arrays)
-      try {
-        return statement.all(...params)
-      } finally {
-        // A cached statement is shared: leave it in the default (object rows) mode.
-        if (request.arrays) statement.setReturnArrays(false)
-      }
+      return statement.columns().length > 0 ? allRows(statement, params, request.arrays) : (statement.run(...params), [])
     })
 
   const handle = (request: WorkerRequest): unknown => {
@@ -144,15 +148,9 @@ function workerMain(): void {
       case "run": {
         const statement = request.prepared ? prepare(request.sql) : db.prepare(request.sql)
         statement.setReadBigInts(request.safeIntegers)
-        statement.setReturnArrays(request.arrays)
-        try {
-          if (statement.columns().length > 0) return statement.all(...request.params)
-          const result = statement.run(...request.params)
-          return request.raw ? { changes: result.changes, lastInsertRowid: result.lastInsertRowid } : []
-        } finally {
-          // A cached statement is shared: leave it in the default (object rows) mode.
-          if (request.arrays) statement.setReturnArrays(false)
-        }
+        if (statement.columns().length > 0) return allRows(statement, request.params, request.arrays)
+        const result = statement.run(...request.params)
+        return request.raw ? { changes: result.changes, lastInsertRowid: result.lastInsertRowid } : []
       }
       case "batch": {
         if (request.begin === undefined) return statementsOf(request)
