@@ -301,12 +301,18 @@ export interface ResultStoreShape {
    * claim's `claim_until`. One outcome per distinct number, in any order.
    *
    * A claim lapses by itself at `until`: a holder that dies blocks nobody for longer.
+   *
+   * With `charge`, the same transaction also appends a `checks` entry at `now` to the ledger: the
+   * count of numbers this claim took whose result is due (none, or `checked_at < checkedBefore`),
+   * i.e. what the caller is about to send when no budget decides. The checks are recorded before
+   * anything is sent, without a transaction of their own (no entry when the count is 0).
    */
   readonly claim: (request: {
     readonly numbers: ReadonlyArray<string>
     readonly owner: string
     readonly now: number
     readonly until: number
+    readonly charge?: { readonly checkedBefore: number } | undefined
   }) => Effect.Effect<ReadonlyArray<ClaimOutcome>, StoreError>
 
   /**

@@ -226,6 +226,23 @@ describe("the ledger", () => {
       expect(counts.sent).toBe(20)
     }))
 
+  it.effect("without a budget, the checks are recorded in the claims' own transactions: exactly the due numbers, no reservation of their own", () =>
+    Effect.gen(function*() {
+      const server = StoreServer.make()
+      const state = MemoryStore.emptyState()
+      const inputs = list(30)
+      // 5 of the third group fresh in the store already: after two groups found due, that group is
+      // claimed at once, fresh numbers included; they are answered from the store and not charged.
+      for (const n of inputs.slice(25)) state.rows.set(n, { number: n, added_at: 0, result: { status: "valid", outcome: "WhatsAppUser", wa_id: n.slice(1), wa_id_trusted: true, anomaly: false, semantics: "legacy", server_version: null, detail: null, checked_at: 0 }, claim_owner: null, claim_until: null })
+      const first = yield* check(server, state, inputs, { batchSize: 10, concurrency: 1 })
+      expect(state.calls.lookup).toBe(1)
+      expect(first.slice(25).map((r) => r._tag !== "Deferred" && r.store._tag)).toEqual(Array(5).fill("Stored"))
+      yield* check(server, state, list(40), { batchSize: 10, concurrency: 1 })
+      expect(server.received).toEqual([...inputs.slice(0, 25), ...list(10, 30)])
+      expect(state.ledger.filter((e) => e.kind === "checks").reduce((a, e) => a + e.count, 0)).toBe(35)
+      expect(state.calls.reserve ?? 0).toBe(0)
+    }))
+
   it.effect("a server's version is stored with each result", () =>
     Effect.gen(function*() {
       const server = StoreServer.make({ version: "2.41.3" })

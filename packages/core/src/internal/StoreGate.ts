@@ -148,8 +148,9 @@ export const make = (options: StoreCheckOptions) =>
     })
 
     /**
-     * Reserve up to `requested` checks: the run's own cap is taken here, synchronously (one run,
-     * one counter), the ledger rule inside the store's transaction (all runs sharing the store).
+     * Reserve up to `requested` checks under the budget: the run's own cap is taken here,
+     * synchronously (one run, one counter), the ledger rule inside the store's transaction (all
+     * runs sharing the store). Without a budget the claims record the checks (`plan`).
      */
     const reserve = (requested: number) =>
       Effect.gen(function*() {
@@ -182,12 +183,11 @@ export const make = (options: StoreCheckOptions) =>
      * another run's numbers is the caller's, after it has written (and released) its own — two
      * runs each holding what the other waits for would otherwise wait for ever.
      */
-    const claimOnce = (numbers: ReadonlyArray<string>) =>
+    const claimOnce = (numbers: ReadonlyArray<string>, at: number, charge: { readonly checkedBefore: number } | undefined) =>
       Effect.gen(function*() {
         const claimed = new Map<string, StoredResult | null>()
         const others = new Map<string, number>()
-        const at = yield* now
-        for (const o of yield* store.claim({ numbers, owner, now: at, until: at + lease })) {
+        for (const o of yield* store.claim({ numbers, owner, now: at, until: at + lease, charge })) {
           if (o._tag === "Claimed") {
             claimed.set(o.number, o.current)
             held.add(o.number)
@@ -225,7 +225,13 @@ export const make = (options: StoreCheckOptions) =>
           for (const n of candidates) result.deferred.set(n, { reason, previous: known.get(n)?.result ?? null })
           return result
         }
-        const { claimed, others } = yield* claimOnce(candidates)
+        // Without a budget nothing is decided: the claim's transaction records the due numbers it
+        // took as checks (exactly those sent below: freshness is judged at the same `claimedAt`).
+        const claimedAt = yield* now
+        const charge = budget === undefined
+          ? { checkedBefore: forceCheck ? Number.MAX_SAFE_INTEGER : StoreRules.dueThreshold(claimedAt, maxAge) }
+          : undefined
+        const { claimed, others } = yield* claimOnce(candidates, claimedAt, charge)
         if (direct && others.size > 0) {
           // Held by another run but maybe fresh already: what a lookup first would have answered.
           const heldKnown = yield* store.lookup([...others.keys()])
@@ -238,19 +244,21 @@ export const make = (options: StoreCheckOptions) =>
           }
         }
         for (const [n, until] of others) result.held.set(n, until)
-        const at = yield* now
         const due: Array<string> = []
         for (const n of candidates) {
           if (others.has(n) || result.fresh.has(n)) continue
           const current = claimed.get(n) ?? null
           // Another run may have written it between our lookup and our claim.
-          if (StoreRules.isFresh(current, at, maxAge, forceCheck)) {
+          if (StoreRules.isFresh(current, claimedAt, maxAge, forceCheck)) {
             result.fresh.set(n, current)
             result.release.push(n)
           } else due.push(n)
         }
         if (direct) claimFirst = (result.fresh.size + result.held.size) * 2 < numbers.length
-        const { granted, totals, usedByRun } = yield* reserve(due.length)
+        if (charge !== undefined) prepaid += due.length
+        const { granted, totals, usedByRun } = charge !== undefined
+          ? { granted: due.length, totals: undefined, usedByRun: reservedForRun }
+          : yield* reserve(due.length)
         due.forEach((n, i) => {
           const previous = claimed.get(n) ?? null
           if (i < granted) result.send.set(n, previous)

@@ -79,19 +79,22 @@ export const make = (state: MemoryState = emptyState()): ResultStore.ResultStore
         }
         return found
       }),
-    claim: ({ numbers, owner, now, until }) =>
+    claim: ({ numbers, owner, now, until, charge }) =>
       op("claim", () => {
         const outcomes: Array<ResultStore.ClaimOutcome> = []
+        let due = 0
         for (const number of new Set(numbers)) {
           const row = insert(number, now)
           if (row.claim_owner === null || row.claim_until === null || row.claim_until <= now || row.claim_owner === owner) {
             row.claim_owner = owner
             row.claim_until = until
             outcomes.push({ _tag: "Claimed", number, until, current: row.result })
+            if (charge !== undefined && (row.result === null || row.result.checked_at < charge.checkedBefore)) due++
           } else {
             outcomes.push({ _tag: "Held", number, until: row.claim_until })
           }
         }
+        if (due > 0) state.ledger.push({ kind: "checks", count: due, at: now })
         return outcomes
       }),
     write: ({ owner, results, release: released, at }) =>

@@ -74,6 +74,27 @@ export const storeContract = <E>(name: string, makeLayer: () => Layer.Layer<Resu
         })
       ))
 
+    it.effect("a claim with a charge records, in its transaction, the due numbers it took: not the fresh, not the held", () =>
+      withStore((store) =>
+        Effect.gen(function*() {
+          const [unknown, old, fresh, held, unknown2] = numbers(5)
+          yield* store.write({ owner: "w", results: [{ number: old!, result: result(10) }, { number: fresh!, result: result(90) }], release: [], at: 90 })
+          yield* store.claim({ numbers: [held!], owner: "other", now: 90, until: 1_000 })
+          const ledger = () => Effect.map(store.summary({ checkedSince: [], ledgerSince: 0 }), (s) => s.ledger.checks)
+          // Due: no result, or checked before 50 (the caller's threshold).
+          const outcomes = yield* store.claim({ numbers: [unknown!, old!, fresh!, held!], owner: "a", now: 100, until: 200, charge: { checkedBefore: 50 } })
+          expect(outcomes.filter((o) => o._tag === "Claimed").length).toBe(3)
+          expect(yield* ledger()).toBe(2)
+          // Nothing due: no entry. Without a charge: none either.
+          yield* store.claim({ numbers: [fresh!], owner: "b", now: 300, until: 400, charge: { checkedBefore: 50 } })
+          yield* store.claim({ numbers: [unknown2!], owner: "b", now: 300, until: 400 })
+          expect(yield* ledger()).toBe(2)
+          // Recorded at the claim's `now`.
+          const since = (t: number) => Effect.map(store.summary({ checkedSince: [], ledgerSince: t }), (s) => s.ledger.checks)
+          expect([yield* since(100), yield* since(101)]).toEqual([2, 0])
+        })
+      ))
+
     it.effect("write releases the writer's claims, on results and on released numbers alike", () =>
       withStore((store) =>
         Effect.gen(function*() {
