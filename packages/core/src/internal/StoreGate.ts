@@ -152,20 +152,19 @@ export const make = (options: StoreCheckOptions) =>
      * synchronously (one run, one counter), the ledger rule inside the store's transaction (all
      * runs sharing the store). Without a budget the claims record the checks (`plan`).
      */
-    const reserve = (requested: number) =>
+    const reserve = (budget: Budget.Budget, requested: number) =>
       Effect.gen(function*() {
         if (requested <= 0) return { granted: 0, totals: undefined as LedgerTotals | undefined, usedByRun: reservedForRun }
         const usedByRun = reservedForRun
-        const take = budget?.perRun === undefined ? requested : Math.min(requested, Math.max(0, budget.perRun - reservedForRun))
+        const take = budget.perRun === undefined ? requested : Math.min(requested, Math.max(0, budget.perRun - reservedForRun))
         reservedForRun += take
         let totals: LedgerTotals | undefined
         const at = yield* now
         const granted = take === 0 ? 0 : yield* store.reserve({
           requested: take,
           at,
-          since: at - (budget?.windowMillis ?? Budget.make().windowMillis),
-          // Without a budget nothing is decided: the checks are recorded, the ledger is not read.
-          decide: budget === undefined ? undefined : (t) => {
+          since: at - budget.windowMillis,
+          decide: (t) => {
             totals = t
             return Math.min(take, Budget.ledgerAllowance(budget, t))
           }
@@ -255,10 +254,10 @@ export const make = (options: StoreCheckOptions) =>
           } else due.push(n)
         }
         if (direct) claimFirst = (result.fresh.size + result.held.size) * 2 < numbers.length
-        if (charge !== undefined) prepaid += due.length
-        const { granted, totals, usedByRun } = charge !== undefined
+        if (budget === undefined) prepaid += due.length
+        const { granted, totals, usedByRun } = budget === undefined
           ? { granted: due.length, totals: undefined, usedByRun: reservedForRun }
-          : yield* reserve(due.length)
+          : yield* reserve(budget, due.length)
         due.forEach((n, i) => {
           const previous = claimed.get(n) ?? null
           if (i < granted) result.send.set(n, previous)
@@ -313,7 +312,7 @@ export const make = (options: StoreCheckOptions) =>
     const allowResend = (count: number) =>
       budget === undefined
         ? Effect.succeed(count)
-        : reserve(count).pipe(Effect.map((r) => r.granted), Effect.orElseSucceed(() => 0))
+        : reserve(budget, count).pipe(Effect.map((r) => r.granted), Effect.orElseSucceed(() => 0))
 
     const meter = (transport: Transport["Service"]): Transport["Service"] => ({
       send: (request) => {
