@@ -19,6 +19,7 @@ import * as SqlClient from "effect/sql/SqlClient"
 import type { SqlError } from "effect/sql/SqlError"
 import type * as Statement from "effect/sql/Statement"
 import * as Stream from "effect/Stream"
+import * as Bulk from "./internal/bulk.ts"
 import * as Rows from "./internal/rows.ts"
 import * as SqliteClient from "./SqliteClient.ts"
 
@@ -54,6 +55,13 @@ export const make = (options: Options = {}): Effect.Effect<ResultStore.ResultSto
     const pageSize = Math.max(1, options.pageSize ?? Rows.PAGE)
     const columns = sql.literal(Rows.NUMBER_COLUMNS)
     const isPg = sql.onDialectOrElse({ pg: () => true, orElse: () => false })
+    // Distinct numbers, sorted on PostgreSQL only: there transactions lock rows, and in the same
+    // order they cannot deadlock each other; SQLite's transactions hold the whole database's write
+    // lock (two sorts a group were 2% of a first check's main thread, bench figure 21).
+    const distinct = isPg ? Rows.distinctSorted : Rows.distinct
+
+    // The statements a bulk check sends per group, compiled once per shape (see `internal/bulk.ts`).
+    const bulk = Bulk.make(sql)
 
     const fail = (operation: string) => (error: unknown) =>
       error instanceof ResultStore.StoreError ? error : Rows.toStoreError(operation, redact)(error)
@@ -124,13 +132,12 @@ export const make = (options: Options = {}): Effect.Effect<ResultStore.ResultSto
           ([rows, after]) => Effect.map(decodeRows(operation, rows), (decoded) => [decoded, after] as const)
         ))
 
-    const lookup: ResultStore.ResultStoreShape["lookup"] = (numbers) => {
+    // Built when run: a statement's first compilation may find its flat parameters wrong (a defect).
+    const lookup: ResultStore.ResultStoreShape["lookup"] = (numbers) => Effect.suspend(() => {
       // As given: a read locks nothing (no order to keep), `IN` makes its own set of the values, and
       // the check's groups are distinct already (a Set and a sort were 5% of a run answered from
       // the store, bench figure 22).
-      const statements = Rows.chunks(numbers).map((chunk) =>
-        sql`SELECT ${columns} FROM wa_numbers WHERE number IN ${sql.in(chunk)}`
-      )
+      const statements = Rows.chunks(numbers).map(bulk.lookup)
       // Reads only: outside any transaction.
       return Effect.flatMap(batch("lookup", statements, false), (results) =>
         Effect.gen(function*() {
@@ -138,33 +145,17 @@ export const make = (options: Options = {}): Effect.Effect<ResultStore.ResultSto
           for (const rows of results) for (const stored of yield* decodeRows("lookup", rows)) found.set(stored.number, stored)
           return found
         }))
-    }
+    })
 
-    const claim: ResultStore.ResultStoreShape["claim"] = ({ numbers, owner, now, until, charge }) => {
-      const chunked = Rows.chunks(Rows.distinctSorted(numbers))
+    const claim: ResultStore.ResultStoreShape["claim"] = ({ numbers, owner, now, until, charge }) => Effect.suspend(() => {
+      const chunked = Rows.chunks(distinct(numbers))
       if (chunked.length === 0) return Effect.succeed([])
-      // Per chunk, one statement inserts the unknown numbers and takes the free or lapsed claims:
-      // an upsert's WHERE leaves a live claim of another owner alone, and RETURNING answers only
-      // the rows it inserted or updated (on PostgreSQL it locks them, in number order).
-      const upserts = chunked.map((chunk) =>
-        sql`INSERT INTO wa_numbers ${
-          sql.insert(Arr.map(chunk, (number) => ({ number, added_at: now, claim_owner: owner, claim_until: until })))
-        }
-          ON CONFLICT (number) DO UPDATE SET claim_owner = excluded.claim_owner, claim_until = excluded.claim_until
-          WHERE wa_numbers.claim_owner IS NULL OR wa_numbers.claim_until IS NULL
-            OR wa_numbers.claim_until <= ${now} OR wa_numbers.claim_owner = ${owner}
-          RETURNING ${columns}`
-      )
-      // The checks about to be sent, charged in the claim's own transaction: the due numbers this
-      // owner now holds with this lease (a separate reservation was one more transaction, and one
-      // more wait, per group: 15% of a first check's time, bench figure 21).
-      const charges = charge === undefined ? [] : chunked.map((chunk) =>
-        sql`INSERT INTO wa_ledger (kind, count, at)
-          SELECT 'checks', COUNT(*), ${now} FROM wa_numbers
-          WHERE number IN ${sql.in(chunk)} AND claim_owner = ${owner} AND claim_until = ${until}
-            AND (checked_at IS NULL OR checked_at < ${charge.checkedBefore})
-          HAVING COUNT(*) > 0`
-      )
+      const args = { owner, now, until }
+      const upserts = chunked.map((chunk) => bulk.claim(chunk, args))
+      // The checks about to be sent, charged in the claim's own transaction (a separate reservation
+      // was one more transaction, and one more wait, per group: 15% of a first check's time, bench
+      // figure 21).
+      const charges = charge === undefined ? [] : chunked.map((chunk) => bulk.charge(chunk, args, charge.checkedBefore))
       return Effect.gen(function*() {
         const outcomes: Array<ResultStore.ClaimOutcome> = []
         const got = new Set<string>()
@@ -186,29 +177,20 @@ export const make = (options: Options = {}): Effect.Effect<ResultStore.ResultSto
         }
         return outcomes
       })
-    }
+    })
 
-    const write: ResultStore.ResultStoreShape["write"] = ({ owner, results, release, at }) => {
+    const write: ResultStore.ResultStoreShape["write"] = ({ owner, results, release, at }) => Effect.suspend(() => {
       // The last result of a number in the batch wins (a multi-row upsert may not touch a row twice).
       const latest = new Map(results.map((w) => [w.number, w]))
-      const writes = Rows.distinctSorted(latest.keys()).map((n) => latest.get(n)!)
-      const released = Rows.distinctSorted(release).filter((n) => !latest.has(n))
+      const writes = distinct(latest.keys()).map((n) => latest.get(n)!)
+      const released = distinct(release).filter((n) => !latest.has(n))
       const history = results.flatMap((w) => (w.history === undefined ? [] : [w.history]))
       if (writes.length === 0 && released.length === 0 && history.length === 0) return Effect.void
       // Results and releases are separate statements: on PostgreSQL their rows are locked in one
       // ordered pass first.
       return Effect.asVoid(atomically("write", [
-        ...(isPg && released.length > 0 ? lockStatements(Rows.distinctSorted([...latest.keys(), ...released])) : []),
-        ...Rows.chunks(writes).map((chunk) =>
-          sql`INSERT INTO wa_numbers ${sql.insert(Arr.map(chunk, (w) => Rows.resultColumns(w.number, at, w.result)))}
-            ON CONFLICT (number) DO UPDATE SET
-              status = excluded.status, outcome = excluded.outcome, wa_id = excluded.wa_id,
-              wa_id_trusted = excluded.wa_id_trusted, anomaly = excluded.anomaly,
-              semantics = excluded.semantics, server_version = excluded.server_version,
-              detail = excluded.detail, checked_at = excluded.checked_at,
-              claim_owner = CASE WHEN wa_numbers.claim_owner = ${owner} THEN NULL ELSE wa_numbers.claim_owner END,
-              claim_until = CASE WHEN wa_numbers.claim_owner = ${owner} THEN NULL ELSE wa_numbers.claim_until END`
-        ),
+        ...(isPg && released.length > 0 ? lockStatements(distinct([...latest.keys(), ...released])) : []),
+        ...Rows.chunks(writes).map((chunk) => bulk.write(chunk, owner, at)),
         ...Rows.chunks(history).map((chunk) =>
           sql`INSERT INTO wa_history ${
             sql.insert(Arr.map(chunk, (h) => ({
@@ -225,10 +207,10 @@ export const make = (options: Options = {}): Effect.Effect<ResultStore.ResultSto
             WHERE claim_owner = ${owner} AND number IN ${sql.in(chunk)}`
         )
       ]))
-    }
+    })
 
     const add: ResultStore.ResultStoreShape["add"] = (numbers, at) =>
-      transaction("add", insertUnknown(Rows.distinctSorted(numbers), at))
+      transaction("add", insertUnknown(distinct(numbers), at))
 
     type DueCursor =
       | { readonly phase: "unchecked"; readonly after: readonly [number, string] | undefined; readonly left: number }

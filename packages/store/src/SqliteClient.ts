@@ -135,7 +135,14 @@ const bindable = (value: unknown): unknown => {
   if (value instanceof Date) return value.toISOString()
   return value
 }
-const bindAll = (params: ReadonlyArray<unknown>): Array<any> => params.map(bindable)
+// As given when nothing needs mapping (most statements): no copy of thousands of parameters.
+const bindAll = (params: ReadonlyArray<unknown>): ReadonlyArray<unknown> => {
+  for (let i = 0; i < params.length; i++) {
+    const value = params[i]
+    if (value === undefined || typeof value === "boolean" || value instanceof Date) return params.map(bindable)
+  }
+  return params
+}
 
 /** A failure answered by the connection's thread, as the `Error` SQLite's classifier reads. */
 const workerError = (failure: WorkerThread.WorkerFailure): Error =>

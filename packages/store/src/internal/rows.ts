@@ -37,6 +37,9 @@ export const distinctSorted = (numbers: Iterable<string>): Array<string> =>
   // back into JavaScript for each comparison.
   [...new Set(numbers)].sort()
 
+/** Distinct numbers, in the order given. */
+export const distinct = (numbers: Iterable<string>): Array<string> => [...new Set(numbers)]
+
 const decodeNumberRow = Schema.decodeUnknownSync(ResultStore.StoredNumberRow)
 const decodeHistory = Schema.decodeUnknownSync(ResultStore.HistoryEntry)
 
@@ -132,6 +135,11 @@ const resultFields = (r: ResultStore.StoredResult) => ({
 
 /** A result as JSON text for `wa_history`. */
 export const resultJson = (r: ResultStore.StoredResult): string => JSON.stringify(resultFields(r))
+
+/** The values of `resultColumns`, in its order, appended to `params` (a statement's flat parameters). */
+export const pushResultColumns = (params: Array<unknown>, number: string, at: number, r: ResultStore.StoredResult): void => {
+  params.push(number, at, r.status, r.outcome, r.wa_id, r.wa_id_trusted, r.anomaly, r.semantics, r.server_version, r.detail, r.checked_at)
+}
 
 /** The result columns of `wa_numbers` for a write. */
 export const resultColumns = (number: string, at: number, r: ResultStore.StoredResult) => ({

@@ -1,0 +1,116 @@
+/**
+ * The store's multi-row statements: a bulk check sends one of each per group of 500 numbers.
+ *
+ * Each is written once, as an `effect/sql` template (its only source, the same on SQLite and
+ * PostgreSQL), and compiled once per number of rows: later calls of the same shape reuse the text
+ * with their parameters laid out flat. Compiling a 500-row insert built an object and an array per
+ * row and its text value by value: a kilobyte per number of a first check, the largest allocation
+ * of the store's part (bench figure 21). The first call of a shape checks that the flat
+ * parameters are exactly the template's, so the two cannot drift apart unnoticed.
+ */
+import type { ResultStore } from "@wa-contacts/core"
+import * as Arr from "effect/Array"
+import type { NonEmptyReadonlyArray } from "effect/Array"
+import type * as SqlClient from "effect/sql/SqlClient"
+import type * as Statement from "effect/sql/Statement"
+import * as Rows from "./rows.ts"
+
+/** What a claim upsert takes: free or lapsed rows, this owner's own, and unknown numbers. */
+export interface ClaimArgs {
+  readonly owner: string
+  readonly now: number
+  readonly until: number
+}
+
+export const make = (sql: SqlClient.SqlClient) => {
+  const columns = sql.literal(Rows.NUMBER_COLUMNS)
+  const texts = new Map<string, string>()
+  const shaped = (
+    name: string,
+    rows: number,
+    template: () => Statement.Statement<any>,
+    params: () => ReadonlyArray<unknown>
+  ): Statement.Statement<any> => {
+    const key = `${name}:${rows}`
+    const text = texts.get(key)
+    if (text !== undefined) return sql.unsafe(text, params())
+    const statement = template()
+    const [compiled, expected] = statement.compile()
+    const flat = params()
+    if (flat.length !== expected.length || flat.some((value, i) => !Object.is(value, expected[i]))) {
+      throw new Error(`the flat parameters of the statement "${name}" do not match its template`)
+    }
+    texts.set(key, compiled)
+    return statement
+  }
+
+  /** The rows of `chunk`, in `NUMBER_COLUMNS` order. */
+  const lookup = (chunk: NonEmptyReadonlyArray<string>) =>
+    shaped("lookup", chunk.length, () => sql`SELECT ${columns} FROM wa_numbers WHERE number IN ${sql.in(chunk)}`, () => chunk)
+
+  /**
+   * Inserts the unknown numbers and takes the free or lapsed claims: an upsert's WHERE leaves a
+   * live claim of another owner alone, and RETURNING answers only the rows it inserted or updated
+   * (on PostgreSQL it locks them, in the order given).
+   */
+  const claim = (chunk: NonEmptyReadonlyArray<string>, { owner, now, until }: ClaimArgs) =>
+    shaped(
+      "claim",
+      chunk.length,
+      () =>
+        sql`INSERT INTO wa_numbers ${
+          sql.insert(Arr.map(chunk, (number) => ({ number, added_at: now, claim_owner: owner, claim_until: until })))
+        }
+          ON CONFLICT (number) DO UPDATE SET claim_owner = excluded.claim_owner, claim_until = excluded.claim_until
+          WHERE wa_numbers.claim_owner IS NULL OR wa_numbers.claim_until IS NULL
+            OR wa_numbers.claim_until <= ${now} OR wa_numbers.claim_owner = ${owner}
+          RETURNING ${columns}`,
+      () => {
+        const params: Array<unknown> = []
+        for (const number of chunk) params.push(number, now, owner, until)
+        params.push(now, owner)
+        return params
+      }
+    )
+
+  /**
+   * One `checks` entry in the ledger for the due numbers of `chunk` that this owner holds with
+   * this lease (none when there are none): run in the claim's own transaction.
+   */
+  const charge = (chunk: NonEmptyReadonlyArray<string>, { owner, now, until }: ClaimArgs, checkedBefore: number) =>
+    shaped(
+      "charge",
+      chunk.length,
+      () =>
+        sql`INSERT INTO wa_ledger (kind, count, at)
+          SELECT 'checks', COUNT(*), ${now} FROM wa_numbers
+          WHERE number IN ${sql.in(chunk)} AND claim_owner = ${owner} AND claim_until = ${until}
+            AND (checked_at IS NULL OR checked_at < ${checkedBefore})
+          HAVING COUNT(*) > 0`,
+      () => [now, ...chunk, owner, until, checkedBefore]
+    )
+
+  /** Results written, and this owner's claims on them released (another owner's stay). */
+  const write = (chunk: NonEmptyReadonlyArray<ResultStore.ResultWrite>, owner: string, at: number) =>
+    shaped(
+      "write",
+      chunk.length,
+      () =>
+        sql`INSERT INTO wa_numbers ${sql.insert(Arr.map(chunk, (w) => Rows.resultColumns(w.number, at, w.result)))}
+            ON CONFLICT (number) DO UPDATE SET
+              status = excluded.status, outcome = excluded.outcome, wa_id = excluded.wa_id,
+              wa_id_trusted = excluded.wa_id_trusted, anomaly = excluded.anomaly,
+              semantics = excluded.semantics, server_version = excluded.server_version,
+              detail = excluded.detail, checked_at = excluded.checked_at,
+              claim_owner = CASE WHEN wa_numbers.claim_owner = ${owner} THEN NULL ELSE wa_numbers.claim_owner END,
+              claim_until = CASE WHEN wa_numbers.claim_owner = ${owner} THEN NULL ELSE wa_numbers.claim_until END`,
+      () => {
+        const params: Array<unknown> = []
+        for (const w of chunk) Rows.pushResultColumns(params, w.number, at, w.result)
+        params.push(owner, owner)
+        return params
+      }
+    )
+
+  return { lookup, claim, charge, write }
+}

@@ -1,0 +1,54 @@
+/**
+ * The bulk statements reuse their compiled text per shape: a later call of the same shape must
+ * be exactly what its template compiles to, on both dialects (text and parameters).
+ */
+import { Effect } from "effect"
+import * as SqlClient from "effect/sql/SqlClient"
+import { describe, expect, it } from "vitest"
+import type { ResultStore } from "@wa-contacts/core"
+import * as Bulk from "../src/internal/bulk.ts"
+import { forEachBackend, freshLayer } from "./support/backends.ts"
+
+const numbers = (from: number, n: number) => Array.from({ length: n }, (_, i) => `+1631555${String(from + i).padStart(4, "0")}`) as unknown as readonly [string, ...Array<string>]
+
+const result = (i: number): ResultStore.StoredResult => ({
+  status: i % 3 === 0 ? "invalid" : "valid",
+  outcome: i % 3 === 0 ? "NotWhatsAppUser" : "WhatsAppUser",
+  wa_id: i % 3 === 0 ? null : `1631555${i}`,
+  wa_id_trusted: i % 3 !== 0,
+  anomaly: i % 7 === 0,
+  semantics: i % 2 === 0 ? "legacy" : "repurposed",
+  server_version: i % 5 === 0 ? null : "2.45.1",
+  detail: null,
+  checked_at: 1_700_000_000_000 + i
+})
+
+forEachBackend((backend) =>
+  describe(`${backend.name}: bulk statements`, () => {
+    it("a statement of a shape already compiled is what its template compiles to", () =>
+      Effect.runPromise(Effect.scoped(Effect.gen(function*() {
+        const sql = yield* SqlClient.SqlClient
+        const reused = Bulk.make(sql)
+        // Calls 1 and 2 have one shape, call 3 another.
+        const rows = (k: number) => (k === 3 ? 4 : 3)
+        const args = (k: number) => ({ owner: `run-${k}`, now: 1_000 * k, until: 1_000 * k + 30_000 })
+        const writes = (from: number) => numbers(from, rows(from / 10)).map((number, i) => ({ number, result: result(from + i), history: undefined })) as unknown as readonly [ResultStore.ResultWrite, ...Array<ResultStore.ResultWrite>]
+        const cases: ReadonlyArray<(bulk: ReturnType<typeof Bulk.make>, k: number) => { compile: () => readonly [string, ReadonlyArray<unknown>] }> = [
+          (bulk, k) => bulk.lookup(numbers(10 * k, rows(k))),
+          (bulk, k) => bulk.claim(numbers(10 * k, rows(k)), args(k)),
+          (bulk, k) => bulk.charge(numbers(10 * k, rows(k)), args(k), 500 * k),
+          (bulk, k) => bulk.write(writes(10 * k), `run-${k}`, 2_000 * k)
+        ]
+        for (const build of cases) {
+          build(reused, 1) // compiles the shape from the template
+          const later = build(reused, 2).compile() // reuses its text
+          const fromTemplate = build(Bulk.make(sql), 2).compile() // a fresh cache: the template itself
+          expect(later[0]).toBe(fromTemplate[0])
+          expect(later[1]).toEqual(fromTemplate[1])
+          // Another shape is compiled from its own template.
+          const other = build(reused, 3).compile()
+          expect(other[0]).not.toBe(later[0])
+          expect(other).toEqual(build(Bulk.make(sql), 3).compile())
+        }
+      }).pipe(Effect.provide(freshLayer(backend))))))
+  }))
