@@ -51,4 +51,17 @@ forEachBackend((backend) =>
           expect(other).toEqual(build(Bulk.make(sql), 3).compile())
         }
       }).pipe(Effect.provide(freshLayer(backend))))))
+
+    it("more shapes than are kept: each is still what its template compiles to", () =>
+      Effect.runPromise(Effect.scoped(Effect.gen(function*() {
+        const sql = yield* SqlClient.SqlClient
+        const bulk = Bulk.make(sql)
+        const sizes = Array.from({ length: Bulk.SHAPES + 8 }, (_, i) => i + 1)
+        for (const round of [1, 2]) {
+          for (const size of sizes) {
+            const statement = bulk.lookup(numbers(100 * round + size, size)).compile()
+            expect(statement).toEqual(Bulk.make(sql).lookup(numbers(100 * round + size, size)).compile())
+          }
+        }
+      }).pipe(Effect.provide(freshLayer(backend))))))
   }))

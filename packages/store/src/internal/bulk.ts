@@ -7,6 +7,9 @@
  * row and its text value by value: a kilobyte per number of a first check, the largest allocation
  * of the store's part (bench figure 21). The first call of a shape checks that the flat
  * parameters are exactly the template's, so the two cannot drift apart unnoticed.
+ *
+ * Few shapes are kept (`SHAPES`): a run's groups are mostly full, and a text of 500 rows is tens
+ * of kilobytes on PostgreSQL (one per row count would add up over a long run of mixed lists).
  */
 import type { ResultStore } from "@wa-contacts/core"
 import * as Arr from "effect/Array"
@@ -22,6 +25,9 @@ export interface ClaimArgs {
   readonly until: number
 }
 
+/** Compiled texts kept at once, the least recently used dropped first. */
+export const SHAPES = 32
+
 export const make = (sql: SqlClient.SqlClient) => {
   const columns = sql.literal(Rows.NUMBER_COLUMNS)
   const texts = new Map<string, string>()
@@ -33,7 +39,11 @@ export const make = (sql: SqlClient.SqlClient) => {
   ): Statement.Statement<any> => {
     const key = `${name}:${rows}`
     const text = texts.get(key)
-    if (text !== undefined) return sql.unsafe(text, params())
+    if (text !== undefined) {
+      texts.delete(key)
+      texts.set(key, text)
+      return sql.unsafe(text, params())
+    }
     const statement = template()
     const [compiled, expected] = statement.compile()
     const flat = params()
@@ -41,6 +51,7 @@ export const make = (sql: SqlClient.SqlClient) => {
       throw new Error(`the flat parameters of the statement "${name}" do not match its template`)
     }
     texts.set(key, compiled)
+    if (texts.size > SHAPES) texts.delete(texts.keys().next().value!)
     return statement
   }
 
