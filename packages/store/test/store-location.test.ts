@@ -89,10 +89,18 @@ describe("Store.layer: opening fails with a StoreError that never shows the pass
       expect(`${error.message} ${JSON.stringify(error)}`).not.toContain(password)
     }))
 
-  it.live("a SQLite file in a directory that does not exist", () =>
+  it.live("a SQLite file in a directory that does not exist: the message names the folder", () =>
     Effect.gen(function*() {
       const error = yield* openError(join(dir, "missing", "s.db"))
       expect(error.operation).toBe("open")
+      expect(error.message).toContain(`the folder ${join(dir, "missing")} does not exist`)
+    }))
+
+  it.live("a SQLite path that is a folder: the message says so", () =>
+    Effect.gen(function*() {
+      const error = yield* openError(dir)
+      expect(error.operation).toBe("open")
+      expect(error.message).toContain(`${dir} is a folder: give the path of a file`)
     }))
 })
 

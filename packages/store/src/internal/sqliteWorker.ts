@@ -70,6 +70,19 @@ function workerMain(): void {
     open
   })
 
+  // SQLite says only "unable to open database file": say why when the path shows it.
+  const whyNotOpened = (filename: string): string | undefined => {
+    if (filename === ":memory:" || filename === "" || filename.startsWith("file:")) return undefined
+    const fs = process.getBuiltinModule("node:fs") as typeof import("node:fs")
+    const path = process.getBuiltinModule("node:path") as typeof import("node:path")
+    const stat = (at: string) => fs.statSync(at, { throwIfNoEntry: false })
+    if (stat(filename)?.isDirectory() === true) return `${filename} is a folder: give the path of a file, which is created when missing`
+    const folder = path.dirname(path.resolve(filename))
+    const parent = stat(folder)
+    if (parent === undefined) return `the folder ${folder} does not exist`
+    return parent.isDirectory() ? undefined : `${folder} is not a folder`
+  }
+
   let db: any
   try {
     // Absent before Node 22.5 (npm only warns about `engines`): said in words, not a crash.
@@ -97,7 +110,14 @@ function workerMain(): void {
     // a copy: half the writes of a first check's claims.
     db.exec("PRAGMA temp_store = MEMORY")
   } catch (cause) {
-    parentPort.postMessage({ id: 0, ok: false, error: failure(cause, true), tx: false })
+    const error = failure(cause, true)
+    let why: string | undefined
+    try {
+      why = whyNotOpened(config.filename)
+    } catch {
+      // The explanation is a courtesy: SQLite's own message stands without it.
+    }
+    parentPort.postMessage({ id: 0, ok: false, error: why === undefined ? error : { ...error, message: `${error.message} (${why})` }, tx: false })
     parentPort.close()
     return
   }
