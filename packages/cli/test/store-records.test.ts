@@ -52,6 +52,14 @@ describe("records of a check through the store", () => {
     expect(isChange(row)).toBe(true)
   })
 
+  it("a re-checked number's time is the one the store holds (what `store export` shows), now when it was not stored", () => {
+    const checked = { ...base, _tag: "NotWhatsAppUser" as const, anomaly: false }
+    const kept = storedRecordOf({ ...checked, store: { _tag: "Checked", change: "newly_invalid", previous: stored, checkedAt: 4_321 } }, undefined, 5_000)
+    expect(kept["checked_at"]).toBe(new Date(4_321).toISOString())
+    const notKept = storedRecordOf({ ...checked, store: { _tag: "Checked", change: undefined, previous: stored } }, undefined, 5_000)
+    expect(notKept["checked_at"]).toBe(new Date(5_000).toISOString())
+  })
+
   it("a deferred number has its own status, the reason, and its previous result", () => {
     const row = storedRecordOf({ ...base, _tag: "Deferred", reason: "the run's budget of 100 checks is spent", previous: stored }, { line: 7, value: "+16315551000", problem: undefined }, 61_000)
     expect(row).toMatchObject({ status: "deferred", source: "deferred", previous_status: "valid", wa_id: "16315551000", line: 7, age_s: 60 })

@@ -31,10 +31,16 @@ export type Provenance =
   /** Answered from the store without sending: its result is `age` ms old. */
   | { readonly _tag: "Stored"; readonly checkedAt: number; readonly age: number }
   /**
-   * Sent now. `change` compares with the stored result `previous` (`new` when there was none);
+   * Sent now. `change` compares with the stored result `previous` (`new` when there was none),
+   * and `checkedAt` is the time the new result was stored with (its `checked_at`); both
    * `undefined` when the result was not stored (still processing, missing from the answer).
    */
-  | { readonly _tag: "Checked"; readonly change: Change | undefined; readonly previous: StoredResult | null }
+  | {
+    readonly _tag: "Checked"
+    readonly change: Change | undefined
+    readonly previous: StoredResult | null
+    readonly checkedAt?: number | undefined
+  }
   /** Not a number the store keeps: rejected before sending, or no translated number known. */
   | { readonly _tag: "NotStored" }
   /** The same number as an earlier input: answered with it. */
@@ -188,11 +194,17 @@ const throughStore = <P, X, E, R>(
           Effect.onError(() => gate.abandon(plan).pipe(Effect.ignore))
         )
         // Written before any of the group is emitted: what was output is in the store.
-        const changes = yield* gate.commit(plan, (number) => sent.get(inputOf.get(number)!))
+        const { changes, at: storedAt } = yield* gate.commit(plan, (number) => sent.get(inputOf.get(number)!))
         for (const f of firsts) {
           const translated = f.translation.translated!
           if (plan.send.has(translated)) {
-            f.item.note = { _tag: "Checked", change: changes.get(translated), previous: plan.send.get(translated) ?? null }
+            const change = changes.get(translated)
+            f.item.note = {
+              _tag: "Checked",
+              change,
+              previous: plan.send.get(translated) ?? null,
+              checkedAt: change === undefined ? undefined : storedAt
+            }
           }
         }
         for (const [input, answer] of sent) answers.set(input, answer)

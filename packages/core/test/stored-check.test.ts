@@ -53,6 +53,13 @@ describe("a second run over the same list", () => {
       const stored = second.find((r) => r.input === "+16315550004")!
       expect(stored).toMatchObject({ _tag: "Checked", store: { _tag: "Stored" } })
       expect(stored._tag !== "Deferred" && stored.store._tag === "Stored" && stored.store.age).toBeGreaterThanOrEqual(3 * DAY)
+      // The first run said when each result was stored: the time the second run reads back.
+      const checkedAt = (r: StoredCheck.StoredCheckResult) =>
+        r._tag === "Deferred" ? undefined : r.store._tag === "Checked" ? r.store.checkedAt : r.store._tag === "Stored" ? r.store.checkedAt : undefined
+      const atFirst = first.filter((r) => r._tag !== "Deferred" && r.store._tag === "Checked").map((r) => [r.input, checkedAt(r)])
+      expect(atFirst.length).toBe(31)
+      expect(atFirst.every(([, at]) => typeof at === "number")).toBe(true)
+      expect(atFirst).toEqual(atFirst.map(([input]) => [input, checkedAt(second.find((r) => r.input === input)!)]))
     }))
 
   it.effect("exactly one result per input, in order: duplicates, rejected inputs and unknown translations included", () =>
@@ -103,6 +110,7 @@ describe("fresh and due", () => {
       const state = MemoryStore.emptyState()
       const results = yield* check(server, state, list(2), { blocking: "no_wait", maxWait: "2 seconds" })
       expect(results.map((r) => r._tag)).toEqual(["Processing", "Processing"])
+      expect(results.map((r) => (r._tag !== "Deferred" && r.store._tag === "Checked" ? r.store.checkedAt : "other"))).toEqual([undefined, undefined])
       expect([...state.rows.values()].map((r) => r.result)).toEqual([null, null])
       expect([...state.rows.values()].map((r) => r.claim_owner)).toEqual([null, null])
     }))

@@ -74,7 +74,8 @@ export const storedRecordOf = (result: StoredCheck.StoredCheckResult, item: Inpu
     case "Stored":
       return { ...base, source: "stored", change: null, previous_status: null, checked_at: iso(store.checkedAt), age_s: Math.round(store.age / 1000) }
     case "Checked":
-      return { ...base, source: "checked", change: store.change ?? null, previous_status: store.previous?.status ?? null, checked_at: iso(now), age_s: 0 }
+      // The time the store holds for it (what `store export` shows); now, when it was not stored.
+      return { ...base, source: "checked", change: store.change ?? null, previous_status: store.previous?.status ?? null, checked_at: iso(store.checkedAt ?? now), age_s: 0 }
     case "Duplicate":
       return { ...base, source: "duplicate", change: null, previous_status: null, checked_at: null, age_s: null }
     case "NotStored":

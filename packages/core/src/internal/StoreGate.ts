@@ -65,10 +65,13 @@ export interface Gate {
   readonly plan: (numbers: ReadonlyArray<string>, forceCheck: boolean) => Effect.Effect<Plan, StoreError>
   /**
    * Write what was answered (results, history, released claims) in one transaction; answers the
-   * change of each number written. Inconclusive answers (still processing, missing) are not
-   * written: the number stays due.
+   * change of each number written and the time its result was stored with. Inconclusive answers
+   * (still processing, missing) are not written: the number stays due.
    */
-  readonly commit: (plan: Plan, answers: (number: string) => Answered | undefined) => Effect.Effect<ReadonlyMap<string, Change>, StoreError>
+  readonly commit: (
+    plan: Plan,
+    answers: (number: string) => Answered | undefined
+  ) => Effect.Effect<{ readonly changes: ReadonlyMap<string, Change>; readonly at: number }, StoreError>
   /** Release every claim of a plan whose check failed: the numbers stay due for the next run. */
   readonly abandon: (plan: Plan) => Effect.Effect<void, StoreError>
   /**
@@ -298,7 +301,7 @@ export const make = (options: StoreCheckOptions) =>
         for (const n of release) held.delete(n)
         for (const w of results) held.delete(w.number)
         yield* settle
-        return changes
+        return { changes, at }
       })
 
     const abandon = (plan: Plan) =>
