@@ -251,6 +251,32 @@ describe("the ledger", () => {
       expect(state.calls.reserve ?? 0).toBe(0)
     }))
 
+  it.effect("attempts that never reached the server are not charged: the ledger holds what the server received", () =>
+    Effect.gen(function*() {
+      // Refused three times, then up: each retry goes out, but only the last arrives.
+      const server = StoreServer.make({ refuseFirst: 3 })
+      const state = MemoryStore.emptyState()
+      const counts = StoredCheck.emptyCounts()
+      const results = yield* check(server, state, list(10), { batchSize: 10, concurrency: 1 }, counts)
+      expect(results.map((r) => r._tag !== "Deferred" && r.store._tag)).toEqual(Array(10).fill("Checked"))
+      expect(server.received.length).toBe(10)
+      expect(state.ledger.filter((e) => e.kind === "checks").reduce((a, e) => a + e.count, 0)).toBe(10)
+      expect(counts.sent).toBe(10)
+    }))
+
+  it.effect("a run whose server never answers charges what its claims took, not every retry", () =>
+    Effect.gen(function*() {
+      const server = StoreServer.make({ refuseFirst: 1_000 })
+      const state = MemoryStore.emptyState()
+      const counts = StoredCheck.emptyCounts()
+      const failed = yield* check(server, state, list(10), { batchSize: 10, concurrency: 1 }, counts).pipe(Effect.flip)
+      expect(failed).toMatchObject({ _tag: "TransportError", reason: "ConnectionRefused" })
+      expect(server.received.length).toBe(0)
+      // Charged before sending (the conservative side), once.
+      expect(state.ledger.filter((e) => e.kind === "checks").reduce((a, e) => a + e.count, 0)).toBe(10)
+      expect(counts.sent).toBe(0)
+    }))
+
   it.effect("a server's version is stored with each result", () =>
     Effect.gen(function*() {
       const server = StoreServer.make({ version: "2.41.3" })

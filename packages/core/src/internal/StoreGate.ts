@@ -79,7 +79,10 @@ export interface Gate {
    * Without a budget, all. When the store fails, none: polling stops, and the numbers stay due.
    */
   readonly allowResend: (count: number) => Effect.Effect<number>
-  /** Wrap the transport so that every number in a check request is charged to the ledger. */
+  /**
+   * Wrap the transport so that every number in a check request is charged to the ledger (an
+   * attempt that never reached the server is given back).
+   */
   readonly meter: (transport: Transport["Service"]) => Transport["Service"]
   /** Checks this run has sent (numbers in check requests, re-sends included). */
   readonly sent: () => number
@@ -317,12 +320,26 @@ export const make = (options: StoreCheckOptions) =>
         ? Effect.succeed(count)
         : reserve(budget, count).pipe(Effect.map((r) => r.granted), Effect.orElseSucceed(() => 0))
 
+    /**
+     * An attempt that never reached the server (`requestSent: false`: the connection was refused,
+     * say) was no check: its charge goes back to what the run has paid for, so the retry that
+     * follows is charged from it. With the server down, 50 numbers retried five times charged 300
+     * checks; now the 50 the claim charged before sending.
+     */
+    const refund = (count: number) => {
+      sent -= count
+      const fromOwed = Math.min(owed, count)
+      owed -= fromOwed
+      prepaid += count - fromOwed
+    }
+
     const meter = (transport: Transport["Service"]): Transport["Service"] => ({
       send: (request) => {
         const contacts = isCheckRequest(request)
         if (contacts === undefined) return transport.send(request)
         return Effect.sync(() => charge(contacts.length)).pipe(
           Effect.andThen(transport.send(request)),
+          Effect.tapError((error) => (error.requestSent ? Effect.void : Effect.sync(() => refund(contacts.length)))),
           Effect.tap((response) =>
             Effect.sync(() => {
               if (response.body._tag === "Json") serverVersion = serverVersionOf(response.body.value) ?? serverVersion

@@ -34,10 +34,17 @@ export interface StoreServer extends Scripted {
 /**
  * Make a server; `version` is its `meta.version`, `latency` ms per check request,
  * `processingFirst` answers `processing` to a first `no_wait` send, `failAfter` refuses every
- * connection after that many check requests (a server gone away, not retryable).
+ * connection after that many check requests (a server gone away, not retryable), `refuseFirst`
+ * refuses the connection of that many first check requests (retryable: not yet up).
  */
 export const make = (
-  options: { readonly version?: string; readonly latency?: number; readonly processingFirst?: boolean; readonly failAfter?: number } = {}
+  options: {
+    readonly version?: string
+    readonly latency?: number
+    readonly processingFirst?: boolean
+    readonly failAfter?: number
+    readonly refuseFirst?: number
+  } = {}
 ): StoreServer => {
   const received: Array<string> = []
   const seen = new Map<string, number>()
@@ -46,7 +53,9 @@ export const make = (
   let checks = 0
   const scripted = fromFunction((request: Transport.TransportRequest) => {
     if (request.method !== "POST" || request.path !== "/v1/contacts") return json(404, {})
-    if (options.failAfter !== undefined && ++checks > options.failAfter) return failure("ConnectionRefused", { retryable: false })
+    ++checks
+    if (options.refuseFirst !== undefined && checks <= options.refuseFirst) return failure("ConnectionRefused", { retryable: true })
+    if (options.failAfter !== undefined && checks > options.failAfter) return failure("ConnectionRefused", { retryable: false })
     const body = request.body as { blocking?: string }
     for (const input of contactsOf(request)) {
       received.push(input)
