@@ -86,7 +86,10 @@ export interface StoreRunCounts {
   deferred: number
   /** Results written that differ from the stored ones (`new` excluded). */
   changed: number
-  /** Numbers sent in check requests, re-sends included (what the ledger was charged). */
+  /**
+   * Numbers sent in check requests, re-sends included: what the ledger was charged, less attempts
+   * that never reached the server (a claim charges before sending, so the ledger may hold more).
+   */
   sent: number
 }
 

@@ -84,7 +84,7 @@ export interface Gate {
    * attempt that never reached the server is given back).
    */
   readonly meter: (transport: Transport["Service"]) => Transport["Service"]
-  /** Checks this run has sent (numbers in check requests, re-sends included). */
+  /** Checks this run has sent (numbers in check requests, re-sends included; attempts that never reached the server are not). */
   readonly sent: () => number
   /** Record in the ledger what was sent without a reservation; run it once the last request is answered. */
   readonly settle: Effect.Effect<void, StoreError>
