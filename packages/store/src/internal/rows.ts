@@ -121,25 +121,15 @@ export const toHistoryEntry = (row: {
  * JSON of `wa_history`. A `StoredResult`'s encoded form is its decoded form (booleans and integer
  * milliseconds), so the fields are written directly; reading decodes them with the schema.
  */
-const resultFields = (r: ResultStore.StoredResult) => ({
-  status: r.status,
-  outcome: r.outcome,
-  wa_id: r.wa_id,
-  wa_id_trusted: r.wa_id_trusted,
-  anomaly: r.anomaly,
-  semantics: r.semantics,
-  server_version: r.server_version,
-  detail: r.detail,
-  checked_at: r.checked_at
-})
+const RESULT_FIELDS = [
+  "status", "outcome", "wa_id", "wa_id_trusted", "anomaly", "semantics", "server_version", "detail", "checked_at"
+] as const satisfies ReadonlyArray<keyof ResultStore.StoredResult>
+
+const resultFields = (r: ResultStore.StoredResult) =>
+  Object.fromEntries(RESULT_FIELDS.map((field) => [field, r[field]])) as Pick<ResultStore.StoredResult, typeof RESULT_FIELDS[number]>
 
 /** A result as JSON text for `wa_history`. */
 export const resultJson = (r: ResultStore.StoredResult): string => JSON.stringify(resultFields(r))
-
-/** The values of `resultColumns`, in its order, appended to `params` (a statement's flat parameters). */
-export const pushResultColumns = (params: Array<unknown>, number: string, at: number, r: ResultStore.StoredResult): void => {
-  params.push(number, at, r.status, r.outcome, r.wa_id, r.wa_id_trusted, r.anomaly, r.semantics, r.server_version, r.detail, r.checked_at)
-}
 
 /** The result columns of `wa_numbers` for a write. */
 export const resultColumns = (number: string, at: number, r: ResultStore.StoredResult) => ({
@@ -147,6 +137,12 @@ export const resultColumns = (number: string, at: number, r: ResultStore.StoredR
   added_at: at,
   ...resultFields(r)
 })
+
+/** The values of `resultColumns`, in its order, appended to `params` (a statement's flat parameters). */
+export const pushResultColumns = (params: Array<unknown>, number: string, at: number, r: ResultStore.StoredResult): void => {
+  params.push(number, at)
+  for (const field of RESULT_FIELDS) params.push(r[field])
+}
 
 /** An integer a driver hands back (number, bigint or numeric string). */
 export const int = (value: unknown): number => (value === null || value === undefined ? 0 : Number(value))
