@@ -142,7 +142,10 @@ export const make = (options: Options = {}): Effect.Effect<ResultStore.ResultSto
       return Effect.flatMap(batch("lookup", statements, false), (results) =>
         Effect.gen(function*() {
           const found = new Map<string, ResultStore.StoredNumber>()
-          for (const rows of results) for (const stored of yield* decodeRows("lookup", rows)) found.set(stored.number, stored)
+          for (const result of results) {
+            const rows = yield* Rows.decodeOrFail("lookup", redact, () => bulk.lookupRows(result))
+            for (const stored of yield* decodeRows("lookup", rows)) found.set(stored.number, stored)
+          }
           return found
         }))
     })

@@ -68,6 +68,14 @@ export interface SqliteClientConfig {
    */
   readonly cacheSizeKiB?: number | undefined
   /**
+   * Bytes of the file SQLite reads through a memory map (`PRAGMA mmap_size`; 0 reads with system
+   * calls only). Default 1 GiB. A page read through the map is the operating system's cached page
+   * itself, where a read copies it into SQLite's cache first: lookups of a list answered from the
+   * store were a quarter faster (bench figure 22). The map reserves address space, not memory;
+   * SQLite caps it at its build's limit (2 GiB in Node's).
+   */
+  readonly mmapSizeBytes?: number | undefined
+  /**
    * Write-ahead log pages before SQLite copies them into the file (`PRAGMA wal_autocheckpoint`).
    * Default 10,000 (about 40 MiB of log at 4 KiB pages); 0 disables automatic checkpoints.
    */
@@ -174,6 +182,7 @@ export const make = (
       wal: options.disableWAL !== true && options.readonly !== true && options.filename !== ":memory:",
       walAutocheckpointPages: Math.max(0, Math.floor(options.walAutocheckpointPages ?? 10_000)),
       cacheSizeKiB: Math.max(0, Math.floor(options.cacheSizeKiB ?? 65_536)),
+      mmapSizeBytes: Math.max(0, Math.floor(options.mmapSizeBytes ?? 1024 ** 3)),
       prepareCacheSize: Math.max(0, options.prepareCacheSize ?? 200)
     }
 

@@ -49,6 +49,27 @@ export const storeContract = <E>(name: string, makeLayer: () => Layer.Layer<Resu
         })
       ))
 
+    it.effect("lookup gives back every value exactly: any text, flags, large times, numbers not yet checked", () =>
+      withStore((store) =>
+        Effect.gen(function*() {
+          const odd = result(2 ** 50, {
+            detail: "quotes \" ' and \\ backslash, \n\t\u0001 controls, ünïcødé 😀, [1,2], {\"a\":null}",
+            server_version: "2.45.1 \"beta\"",
+            wa_id_trusted: true,
+            anomaly: true,
+            status: "invalid",
+            outcome: "NotWhatsAppUser",
+            wa_id: null
+          })
+          yield* store.write({ owner: "a", results: [{ number: "+16315550000", result: odd }], release: [], at: 7 })
+          yield* store.add(["+16315550001"], 8)
+          const found = yield* store.lookup(["+16315550001", "+16315550000", "+16315550002"])
+          expect(found.get("+16315550000")).toEqual({ number: "+16315550000", added_at: 7, result: odd })
+          expect(found.get("+16315550001")).toEqual({ number: "+16315550001", added_at: 8, result: null })
+          expect(found.size).toBe(2)
+        })
+      ))
+
     it.effect("claim inserts unknown numbers; a live claim of another owner is Held until it lapses", () =>
       withStore((store) =>
         Effect.gen(function*() {
