@@ -49,7 +49,7 @@ export const storeContract = <E>(name: string, makeLayer: () => Layer.Layer<Resu
         })
       ))
 
-    it.effect("lookup gives back every value exactly: any text, flags, large times, numbers not yet checked", () =>
+    it.effect("lookup gives back every value exactly: any text, flags, large times, numbers not yet checked, a number asked twice", () =>
       withStore((store) =>
         Effect.gen(function*() {
           const odd = result(2 ** 50, {
@@ -63,7 +63,7 @@ export const storeContract = <E>(name: string, makeLayer: () => Layer.Layer<Resu
           })
           yield* store.write({ owner: "a", results: [{ number: "+16315550000", result: odd }], release: [], at: 7 })
           yield* store.add(["+16315550001"], 8)
-          const found = yield* store.lookup(["+16315550001", "+16315550000", "+16315550002"])
+          const found = yield* store.lookup(["+16315550001", "+16315550000", "+16315550002", "+16315550000"])
           expect(found.get("+16315550000")).toEqual({ number: "+16315550000", added_at: 7, result: odd })
           expect(found.get("+16315550001")).toEqual({ number: "+16315550001", added_at: 8, result: null })
           expect(found.size).toBe(2)

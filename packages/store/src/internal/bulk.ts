@@ -55,25 +55,49 @@ export const make = (sql: SqlClient.SqlClient) => {
     return statement
   }
 
-  // SQLite: the rows of a lookup as one JSON text of arrays. node:sqlite builds a JavaScript array
-  // and a value per column for every row, and the connection's thread then clones each to the
-  // caller's; one text per group is built by SQLite itself, passed whole, and parsed by V8's
-  // JSON.parse. A run answered from the store spent a third of SQLite's thread on those rows
-  // (bench figure 22). PostgreSQL's driver reads rows in the caller's thread: rows as they are.
+  // SQLite: the numbers go in as one JSON text, and the rows come back as one. node:sqlite converts
+  // every bound value and builds a JavaScript array and a value per column for every row, and the
+  // connection's thread clones each between threads; `json_each` walks the numbers in their order
+  // (one index probe each, where `IN` first sorts them into a temporary index), and SQLite builds
+  // the answer's text itself, which V8's JSON.parse reads. A run answered from the store spent half
+  // of SQLite's thread on bound values and rows (bench figure 22). PostgreSQL's driver reads rows
+  // in the caller's thread: there, rows as they are.
   const isSqlite = sql.onDialectOrElse({ sqlite: () => true, orElse: () => false })
-  const lookupColumns = isSqlite ? sql.literal(`json_group_array(json_array(${Rows.NUMBER_COLUMNS}))`) : columns
+  // The number's place in the group instead of its text: the caller's own string is the row's number
+  // (a parsed copy would be one more string to build, hash and compare per number).
+  const joinedColumns = sql.literal(
+    `json_group_array(json_array(${["j.key", ...Rows.COLUMN_NAMES.slice(1).map((c) => `w.${c}`)].join(", ")}))`
+  )
 
   /** The rows of `chunk`, in `NUMBER_COLUMNS` order (read them with `lookupRows`). */
-  const lookup = (chunk: NonEmptyReadonlyArray<string>) =>
-    shaped("lookup", chunk.length, () => sql`SELECT ${lookupColumns} FROM wa_numbers WHERE number IN ${sql.in(chunk)}`, () => chunk)
+  const lookup = (chunk: NonEmptyReadonlyArray<string>) => {
+    if (!isSqlite) {
+      return shaped("lookup", chunk.length, () => sql`SELECT ${columns} FROM wa_numbers WHERE number IN ${sql.in(chunk)}`, () => chunk)
+    }
+    const numbers = JSON.stringify(chunk)
+    return shaped(
+      "lookup",
+      1,
+      () => sql`SELECT ${joinedColumns} FROM json_each(${numbers}) AS j JOIN wa_numbers AS w ON w.number = j.value`,
+      () => [numbers]
+    )
+  }
 
-  /** The rows a `lookup` read, as arrays in `NUMBER_COLUMNS` order. */
-  const lookupRows = (result: ReadonlyArray<ReadonlyArray<unknown>>): ReadonlyArray<ReadonlyArray<unknown>> => {
+  /** The rows the `lookup` of `chunk` read, as arrays in `NUMBER_COLUMNS` order. */
+  const lookupRows = (
+    chunk: ReadonlyArray<string>,
+    result: ReadonlyArray<ReadonlyArray<unknown>>
+  ): ReadonlyArray<ReadonlyArray<unknown>> => {
     if (!isSqlite) return result
     const text = result[0]?.[0]
     if (result.length !== 1 || typeof text !== "string") throw new Error("a lookup answered no JSON text")
     const rows: unknown = JSON.parse(text)
     if (!Array.isArray(rows)) throw new Error("a lookup answered JSON that is not an array")
+    for (const row of rows) {
+      const number = Array.isArray(row) ? chunk[row[0]] : undefined
+      if (number === undefined) throw new Error("a lookup answered a row of no number it was given")
+      row[0] = number
+    }
     return rows
   }
 
