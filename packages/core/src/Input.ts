@@ -6,6 +6,7 @@
  */
 import { Effect } from "effect"
 import { InputError } from "./Errors.ts"
+import { isPlainE164 } from "./Translation.ts"
 
 /** Limits from spec §3 and its decisions. */
 export const Limits = {
@@ -21,6 +22,7 @@ const PHONE_CHARS = /^[0-9 +().-]+$/
 
 /** Why a phone (or wa_id) text is not acceptable, or `undefined` when it is. */
 export const phoneProblem = (value: string): string | undefined => {
+  if (value.length <= Limits.phoneMaxLength && isPlainE164(value)) return undefined
   if (value.trim().length === 0) return "is empty"
   if (value.length > Limits.phoneMaxLength) return `is longer than ${Limits.phoneMaxLength} characters`
   if (!PHONE_CHARS.test(value)) return "may contain only digits, spaces and + ( ) - ."
