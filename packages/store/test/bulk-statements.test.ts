@@ -5,7 +5,7 @@
 import { Effect } from "effect"
 import * as SqlClient from "effect/sql/SqlClient"
 import { describe, expect, it } from "vitest"
-import type { ResultStore } from "@wa-contacts/core"
+import { ResultStore } from "@wa-contacts/core"
 import * as Bulk from "../src/internal/bulk.ts"
 import { forEachBackend, freshLayer } from "./support/backends.ts"
 
@@ -51,6 +51,24 @@ forEachBackend((backend) =>
           const other = build(reused, 3).compile()
           if (sizedText(i)) expect(other[0]).not.toBe(later[0])
           expect(other).toEqual(build(Bulk.make(sql), 3).compile())
+        }
+      }).pipe(Effect.provide(freshLayer(backend))))))
+
+    it("a lookup refuses a row holding a value its schema does not know, in any column it codes", () =>
+      Effect.runPromise(Effect.scoped(Effect.gen(function*() {
+        const sql = yield* SqlClient.SqlClient
+        const store = yield* ResultStore.ResultStore
+        const [n0, n1, n2, n3] = numbers(0, 4)
+        yield* store.write({ owner: "a", results: [n0, n1, n2, n3].map((number, i) => ({ number, result: result(i + 1) })), release: [], at: 5 })
+        // An index where a literal is expected, a word of no list, a number where a wa_id is text.
+        yield* sql`UPDATE wa_numbers SET status = ${0} WHERE number = ${n1}`
+        yield* sql`UPDATE wa_numbers SET outcome = ${"Maybe"} WHERE number = ${n2}`
+        yield* sql`UPDATE wa_numbers SET semantics = ${"0"} WHERE number = ${n3}`
+        expect((yield* store.lookup([n0])).get(n0)?.result).toEqual(result(1))
+        for (const number of [n1, n2, n3]) {
+          const failed = yield* Effect.flip(store.lookup([n0, number]))
+          expect(failed).toBeInstanceOf(ResultStore.StoreError)
+          expect(failed.operation).toBe("lookup")
         }
       }).pipe(Effect.provide(freshLayer(backend))))))
 

@@ -61,12 +61,15 @@ export const storeContract = <E>(name: string, makeLayer: () => Layer.Layer<Resu
             outcome: "NotWhatsAppUser",
             wa_id: null
           })
-          yield* store.write({ owner: "a", results: [{ number: "+16315550000", result: odd }], release: [], at: 7 })
+          // A wa_id that is the number's digits, and one that is not.
+          const own = result(3, { wa_id: "16315551000" })
+          yield* store.write({ owner: "a", results: [{ number: "+16315550000", result: odd }, { number: "+16315551000", result: own }], release: [], at: 7 })
           yield* store.add(["+16315550001"], 8)
-          const found = yield* store.lookup(["+16315550001", "+16315550000", "+16315550002", "+16315550000"])
+          const found = yield* store.lookup(["+16315550001", "+16315550000", "+16315550002", "+16315550000", "+16315551000"])
+          expect(found.get("+16315551000")).toEqual({ number: "+16315551000", added_at: 7, result: own })
           expect(found.get("+16315550000")).toEqual({ number: "+16315550000", added_at: 7, result: odd })
           expect(found.get("+16315550001")).toEqual({ number: "+16315550001", added_at: 8, result: null })
-          expect(found.size).toBe(2)
+          expect(found.size).toBe(3)
         })
       ))
 

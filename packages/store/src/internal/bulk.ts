@@ -28,6 +28,16 @@ export interface ClaimArgs {
 /** Compiled texts kept at once, the least recently used dropped first. */
 export const SHAPES = 32
 
+/** A literal of the schema as SQL text (the schema's literals are words: no quote to escape). */
+const quoted = (literal: string): string => {
+  if (!/^[A-Za-z0-9_.-]+$/.test(literal)) throw new Error(`not a plain literal: ${literal}`)
+  return `'${literal}'`
+}
+const STATUS = Rows.column("status")
+const OUTCOME = Rows.column("outcome")
+const SEMANTICS = Rows.column("semantics")
+const WA_ID = Rows.column("wa_id")
+
 export const make = (sql: SqlClient.SqlClient) => {
   const columns = sql.literal(Rows.NUMBER_COLUMNS)
   const texts = new Map<string, string>()
@@ -63,11 +73,24 @@ export const make = (sql: SqlClient.SqlClient) => {
   // of SQLite's thread on bound values and rows (bench figure 22). PostgreSQL's driver reads rows
   // in the caller's thread: there, rows as they are.
   const isSqlite = sql.onDialectOrElse({ sqlite: () => true, orElse: () => false })
-  // The number's place in the group instead of its text: the caller's own string is the row's number
-  // (a parsed copy would be one more string to build, hash and compare per number).
-  const joinedColumns = sql.literal(
-    `json_group_array(json_array(${["j.key", ...Rows.COLUMN_NAMES.slice(1).map((c) => `w.${c}`)].join(", ")}))`
-  )
+  // Strings are most of what JSON.parse builds; a row's answer carries few that are not known here.
+  // The number's place in the group stands for its text (the caller's own string is the row's
+  // number); a literal of the schema's lists for its index; a wa_id that is the number's digits for
+  // `true`. Any other value comes as it is (in a coded column, alone in an array), for the decoder
+  // to judge: a corrupt row is still refused, never read as a literal. Parsing a
+  // group took 40% less (a run answered from the store: bench figure 22).
+  const coded = (column: string, literals: ReadonlyArray<string>) =>
+    `CASE ${column} ${literals.map((literal, i) => `WHEN ${quoted(literal)} THEN ${i}`).join(" ")} ELSE json_array(${column}) END`
+  const joinedColumns = sql.literal(`json_group_array(json_array(${
+    Rows.COLUMN_NAMES.map((c) =>
+      c === "number" ? "j.key"
+      : c === "status" ? coded("w.status", Rows.STATUS_CODES)
+      : c === "outcome" ? coded("w.outcome", Rows.OUTCOME_CODES)
+      : c === "semantics" ? coded("w.semantics", Rows.SEMANTICS_CODES)
+      : c === "wa_id" ? "CASE WHEN w.wa_id = substr(w.number, 2) THEN json('true') ELSE w.wa_id END"
+      : `w.${c}`
+    ).join(", ")
+  }))`)
 
   /** The rows of `chunk`, in `NUMBER_COLUMNS` order (read them with `lookupRows`). */
   const lookup = (chunk: NonEmptyReadonlyArray<string>) => {
@@ -97,6 +120,10 @@ export const make = (sql: SqlClient.SqlClient) => {
       const number = Array.isArray(row) ? chunk[row[0]] : undefined
       if (number === undefined) throw new Error("a lookup answered a row of no number it was given")
       row[0] = number
+      row[STATUS] = Rows.literalOf(Rows.STATUS_CODES, row[STATUS])
+      row[OUTCOME] = Rows.literalOf(Rows.OUTCOME_CODES, row[OUTCOME])
+      row[SEMANTICS] = Rows.literalOf(Rows.SEMANTICS_CODES, row[SEMANTICS])
+      if (row[WA_ID] === true) row[WA_ID] = number.slice(1)
     }
     return rows
   }

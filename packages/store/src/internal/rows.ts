@@ -43,6 +43,17 @@ export const distinct = (numbers: Iterable<string>): Array<string> => [...new Se
 const decodeNumberRow = Schema.decodeUnknownSync(ResultStore.StoredNumberRow)
 const decodeHistory = Schema.decodeUnknownSync(ResultStore.HistoryEntry)
 
+/** The schema's literals, by the index a coded column gives for them (see `bulk.ts`). */
+export const STATUS_CODES: ReadonlyArray<string> = ResultStore.StoredStatus.literals
+export const OUTCOME_CODES: ReadonlyArray<string> = ResultStore.StoredOutcome.literals
+export const SEMANTICS_CODES: ReadonlyArray<string> = ResultStore.StoredSemantics.literals
+/**
+ * The value of a coded column: the literal an index stands for, or the stored value that came alone
+ * in an array (not one of the literals: the decoder judges it).
+ */
+export const literalOf = (literals: ReadonlyArray<string>, value: unknown): unknown =>
+  typeof value === "number" ? literals[value] : Array.isArray(value) ? value[0] : value
+
 const statuses: ReadonlySet<unknown> = new Set(ResultStore.StoredStatus.literals)
 const outcomes: ReadonlySet<unknown> = new Set(ResultStore.StoredOutcome.literals)
 const semantics: ReadonlySet<unknown> = new Set(ResultStore.StoredSemantics.literals)
