@@ -62,18 +62,11 @@ export interface SqliteClientConfig {
   readonly busyTimeout?: Duration.Input | undefined
   /** Default `immediate`; see {@link TransactionMode}. */
   readonly transactionMode?: TransactionMode | undefined
-  /**
-   * SQLite's page cache in KiB (`PRAGMA cache_size = -N`). Default 65,536 (64 MiB): a store of a
-   * million numbers is a few hundred MiB, and a list in random order touches pages all over it.
-   */
+  /** SQLite's page cache in KiB (`PRAGMA cache_size = -N`). Default 65,536 (64 MiB): a store of a
+   *  million numbers is a few hundred MiB, and a list in random order touches pages all over it. */
   readonly cacheSizeKiB?: number | undefined
-  /**
-   * Bytes of the file SQLite reads through a memory map (`PRAGMA mmap_size`; 0 reads with system
-   * calls only). Default 1 GiB. A page read through the map is the operating system's cached page
-   * itself, where a read copies it into SQLite's cache first: lookups of a list answered from the
-   * store were a quarter faster (bench figure 22). The map reserves address space, not memory;
-   * SQLite caps it at its build's limit (2 GiB in Node's).
-   */
+  /** Bytes of the file read through a memory map (`PRAGMA mmap_size`; 0: none). Default 1 GiB: a page is
+   *  the system's cached page, not a copy (lookups a quarter faster, bench figure 22); no memory reserved. */
   readonly mmapSizeBytes?: number | undefined
   /**
    * Write-ahead log pages before SQLite copies them into the file (`PRAGMA wal_autocheckpoint`).

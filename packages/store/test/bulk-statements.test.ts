@@ -58,7 +58,7 @@ forEachBackend((backend) =>
       Effect.runPromise(Effect.scoped(Effect.gen(function*() {
         const sql = yield* SqlClient.SqlClient
         const store = yield* ResultStore.ResultStore
-        const [n0, n1, n2, n3] = numbers(0, 4)
+        const [n0, n1, n2, n3] = numbers(0, 4) as unknown as readonly [string, string, string, string]
         yield* store.write({ owner: "a", results: [n0, n1, n2, n3].map((number, i) => ({ number, result: result(i + 1) })), release: [], at: 5 })
         // An index where a literal is expected, a word of no list, a number where a wa_id is text.
         yield* sql`UPDATE wa_numbers SET status = ${0} WHERE number = ${n1}`
