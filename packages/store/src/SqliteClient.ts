@@ -62,12 +62,11 @@ export interface SqliteClientConfig {
   readonly busyTimeout?: Duration.Input | undefined
   /** Default `immediate`; see {@link TransactionMode}. */
   readonly transactionMode?: TransactionMode | undefined
-  /** SQLite's page cache in KiB (`PRAGMA cache_size = -N`). Default 65,536 (64 MiB): a store of a
-   *  million numbers is a few hundred MiB, and a list in random order touches pages all over it. */
+  /**
+   * SQLite's page cache in KiB (`PRAGMA cache_size = -N`). Default 65,536 (64 MiB): a store of a
+   * million numbers is a few hundred MiB, and a list in random order touches pages all over it.
+   */
   readonly cacheSizeKiB?: number | undefined
-  /** Bytes of the file read through a memory map (`PRAGMA mmap_size`; 0: none). Default 1 GiB: a page is
-   *  the system's cached page, not a copy (lookups a quarter faster, bench figure 22); no memory reserved. */
-  readonly mmapSizeBytes?: number | undefined
   /**
    * Write-ahead log pages before SQLite copies them into the file (`PRAGMA wal_autocheckpoint`).
    * Default 10,000 (about 40 MiB of log at 4 KiB pages); 0 disables automatic checkpoints.
@@ -175,7 +174,6 @@ export const make = (
       wal: options.disableWAL !== true && options.readonly !== true && options.filename !== ":memory:",
       walAutocheckpointPages: Math.max(0, Math.floor(options.walAutocheckpointPages ?? 10_000)),
       cacheSizeKiB: Math.max(0, Math.floor(options.cacheSizeKiB ?? 65_536)),
-      mmapSizeBytes: Math.max(0, Math.floor(options.mmapSizeBytes ?? 1024 ** 3)),
       prepareCacheSize: Math.max(0, options.prepareCacheSize ?? 200)
     }
 

@@ -60,15 +60,6 @@ describe("SqliteClient: a SqlClient on node:sqlite", () => {
       expect(yield* withClient(pages, { walAutocheckpointPages: 500 })).toBe(500)
     }))
 
-  it.effect("reads the file through a memory map of 1 GiB by default, or as configured (0: none)", () =>
-    Effect.gen(function*() {
-      const bytes = (sql: SqliteClient.SqliteClient) =>
-        Effect.map(sql<{ mmap_size: number }>`PRAGMA mmap_size`, (rows) => rows[0]!.mmap_size)
-      expect(yield* withClient(bytes)).toBe(1024 ** 3)
-      expect(yield* withClient(bytes, { mmapSizeBytes: 4096 * 16 })).toBe(4096 * 16)
-      expect(yield* withClient(bytes, { mmapSizeBytes: 0 })).toBe(0)
-    }))
-
   it.effect("commits a transaction, rolls back a failed one and a failed savepoint only", () =>
     withClient((sql) =>
       Effect.gen(function*() {

@@ -50,7 +50,6 @@ export interface WorkerConfig {
   readonly wal: boolean
   readonly walAutocheckpointPages: number
   readonly cacheSizeKiB: number
-  readonly mmapSizeBytes: number
   readonly prepareCacheSize: number
 }
 
@@ -106,7 +105,6 @@ function workerMain(): void {
     }
     db.exec("PRAGMA foreign_keys = ON")
     db.exec(`PRAGMA cache_size = -${config.cacheSizeKiB}`)
-    db.exec(`PRAGMA mmap_size = ${config.mmapSizeBytes}`)
     // A multi-row statement inside a transaction keeps a statement journal (the pages it changes,
     // to undo just that statement). In a temporary file that is a write per page; in memory it is
     // a copy: half the writes of a first check's claims.
