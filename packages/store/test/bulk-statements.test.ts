@@ -39,9 +39,9 @@ forEachBackend((backend) =>
           (bulk, k) => bulk.charge(numbers(10 * k, rows(k)), args(k), 500 * k),
           (bulk, k) => bulk.write(writes(10 * k), `run-${k}`, 2_000 * k)
         ]
-        // SQLite's lookup takes its numbers as one JSON value: one text for every number of rows.
-        const sizedText = (i: number) => !(i === 0 && sql.onDialectOrElse({ sqlite: () => true, orElse: () => false }))
-        for (const [i, build] of cases.entries()) {
+        // On SQLite the rows go in as one JSON value: one text for every number of rows.
+        const sizedText = sql.onDialectOrElse({ sqlite: () => false, orElse: () => true })
+        for (const build of cases) {
           build(reused, 1) // compiles the shape from the template
           const later = build(reused, 2).compile() // reuses its text
           const fromTemplate = build(Bulk.make(sql), 2).compile() // a fresh cache: the template itself
@@ -49,7 +49,7 @@ forEachBackend((backend) =>
           expect(later[1]).toEqual(fromTemplate[1])
           // Another shape is compiled from its own template.
           const other = build(reused, 3).compile()
-          if (sizedText(i)) expect(other[0]).not.toBe(later[0])
+          if (sizedText) expect(other[0]).not.toBe(later[0])
           expect(other).toEqual(build(Bulk.make(sql), 3).compile())
         }
       }).pipe(Effect.provide(freshLayer(backend))))))

@@ -1,8 +1,10 @@
 /**
  * The store's multi-row statements: a bulk check sends one of each per group of 500 numbers.
  *
- * Each is written once, as an `effect/sql` template (its only source, the same on SQLite and
- * PostgreSQL), and compiled once per number of rows: later calls of the same shape reuse the text
+ * Each is written once, as an `effect/sql` template: on PostgreSQL with a bound value per column
+ * of each row; on SQLite with the rows as one JSON value, which SQLite spreads itself (the clauses
+ * that decide are the same text on both). Each is compiled once per shape (on PostgreSQL, per
+ * number of rows; on SQLite there is one): later calls of the same shape reuse the text
  * with their parameters laid out flat. Compiling a 500-row insert built an object and an array per
  * row and its text value by value: a kilobyte per number of a first check, the largest allocation
  * of the store's part (bench figure 21). The first call of a shape checks that the flat
@@ -128,23 +130,42 @@ export const make = (sql: SqlClient.SqlClient) => {
     return rows
   }
 
+  // SQLite: the rows of a claim, a charge and a write go in as one JSON value too, spread by
+  // `json_each` (`WHERE true` lets an upsert follow a SELECT). Their bound values and their clone
+  // between threads were the largest part of the store's work in the caller's thread on a first
+  // check (bench figure 21). The statements' other clauses are written once, for both dialects.
+  const listed = (chunk: ReadonlyArray<unknown>) => JSON.stringify(chunk)
+
   /**
-   * Inserts the unknown numbers and takes the free or lapsed claims: an upsert's WHERE leaves a
-   * live claim of another owner alone, and RETURNING answers only the rows it inserted or updated
-   * (on PostgreSQL it locks them, in the order given).
+   * An upsert's WHERE leaves a live claim of another owner alone, and RETURNING answers only the
+   * rows it inserted or updated (on PostgreSQL it locks them, in the order given).
    */
-  const claim = (chunk: NonEmptyReadonlyArray<string>, { owner, now, until }: ClaimArgs) =>
-    shaped(
+  const claimConflict = (owner: string, now: number) =>
+    sql`ON CONFLICT (number) DO UPDATE SET claim_owner = excluded.claim_owner, claim_until = excluded.claim_until
+          WHERE wa_numbers.claim_owner IS NULL OR wa_numbers.claim_until IS NULL
+            OR wa_numbers.claim_until <= ${now} OR wa_numbers.claim_owner = ${owner}
+          RETURNING ${columns}`
+
+  /** Inserts the unknown numbers and takes the free or lapsed claims. */
+  const claim = (chunk: NonEmptyReadonlyArray<string>, { owner, now, until }: ClaimArgs) => {
+    if (isSqlite) {
+      const numbers = listed(chunk)
+      return shaped(
+        "claim",
+        1,
+        () =>
+          sql`INSERT INTO wa_numbers (number, added_at, claim_owner, claim_until)
+            SELECT value, ${now}, ${owner}, ${until} FROM json_each(${numbers}) WHERE true ${claimConflict(owner, now)}`,
+        () => [now, owner, until, numbers, now, owner]
+      )
+    }
+    return shaped(
       "claim",
       chunk.length,
       () =>
         sql`INSERT INTO wa_numbers ${
           sql.insert(Arr.map(chunk, (number) => ({ number, added_at: now, claim_owner: owner, claim_until: until })))
-        }
-          ON CONFLICT (number) DO UPDATE SET claim_owner = excluded.claim_owner, claim_until = excluded.claim_until
-          WHERE wa_numbers.claim_owner IS NULL OR wa_numbers.claim_until IS NULL
-            OR wa_numbers.claim_until <= ${now} OR wa_numbers.claim_owner = ${owner}
-          RETURNING ${columns}`,
+        } ${claimConflict(owner, now)}`,
       () => {
         const params: Array<unknown> = []
         for (const number of chunk) params.push(number, now, owner, until)
@@ -152,38 +173,57 @@ export const make = (sql: SqlClient.SqlClient) => {
         return params
       }
     )
+  }
 
   /**
    * One `checks` entry in the ledger for the due numbers of `chunk` that this owner holds with
    * this lease (none when there are none): run in the claim's own transaction.
    */
-  const charge = (chunk: NonEmptyReadonlyArray<string>, { owner, now, until }: ClaimArgs, checkedBefore: number) =>
-    shaped(
+  const charge = (chunk: NonEmptyReadonlyArray<string>, { owner, now, until }: ClaimArgs, checkedBefore: number) => {
+    const numbers = isSqlite ? listed(chunk) : undefined
+    return shaped(
       "charge",
-      chunk.length,
+      numbers === undefined ? chunk.length : 1,
       () =>
         sql`INSERT INTO wa_ledger (kind, count, at)
           SELECT 'checks', COUNT(*), ${now} FROM wa_numbers
-          WHERE number IN ${sql.in(chunk)} AND claim_owner = ${owner} AND claim_until = ${until}
+          WHERE number IN ${numbers === undefined ? sql.in(chunk) : sql`(SELECT value FROM json_each(${numbers}))`}
+            AND claim_owner = ${owner} AND claim_until = ${until}
             AND (checked_at IS NULL OR checked_at < ${checkedBefore})
           HAVING COUNT(*) > 0`,
-      () => [now, ...chunk, owner, until, checkedBefore]
+      () => [now, ...(numbers === undefined ? chunk : [numbers]), owner, until, checkedBefore]
     )
+  }
 
-  /** Results written, and this owner's claims on them released (another owner's stay). */
-  const write = (chunk: NonEmptyReadonlyArray<ResultStore.ResultWrite>, owner: string, at: number) =>
-    shaped(
-      "write",
-      chunk.length,
-      () =>
-        sql`INSERT INTO wa_numbers ${sql.insert(Arr.map(chunk, (w) => Rows.resultColumns(w.number, at, w.result)))}
-            ON CONFLICT (number) DO UPDATE SET
+  /** A written result replaces the stored one, and this owner's claim is released (another owner's stays). */
+  const writeConflict = (owner: string) =>
+    sql`ON CONFLICT (number) DO UPDATE SET
               status = excluded.status, outcome = excluded.outcome, wa_id = excluded.wa_id,
               wa_id_trusted = excluded.wa_id_trusted, anomaly = excluded.anomaly,
               semantics = excluded.semantics, server_version = excluded.server_version,
               detail = excluded.detail, checked_at = excluded.checked_at,
               claim_owner = CASE WHEN wa_numbers.claim_owner = ${owner} THEN NULL ELSE wa_numbers.claim_owner END,
-              claim_until = CASE WHEN wa_numbers.claim_owner = ${owner} THEN NULL ELSE wa_numbers.claim_until END`,
+              claim_until = CASE WHEN wa_numbers.claim_owner = ${owner} THEN NULL ELSE wa_numbers.claim_until END`
+  // `->>` reads a JSON value as SQL: text, integer (true and false as 1 and 0, as the driver binds
+  // booleans) or NULL.
+  const writeColumns = sql.literal(Rows.WRITE_COLUMNS.join(", "))
+  const writeValues = sql.literal(Rows.WRITE_COLUMNS.map((_, i) => `value ->> ${i}`).join(", "))
+
+  /** Results written, and this owner's claims on them released (another owner's stay). */
+  const write = (chunk: NonEmptyReadonlyArray<ResultStore.ResultWrite>, owner: string, at: number) => {
+    if (isSqlite) {
+      const rows = listed(chunk.map((w) => Rows.pushResultColumns([], w.number, at, w.result)))
+      return shaped(
+        "write",
+        1,
+        () => sql`INSERT INTO wa_numbers (${writeColumns}) SELECT ${writeValues} FROM json_each(${rows}) WHERE true ${writeConflict(owner)}`,
+        () => [rows, owner, owner]
+      )
+    }
+    return shaped(
+      "write",
+      chunk.length,
+      () => sql`INSERT INTO wa_numbers ${sql.insert(Arr.map(chunk, (w) => Rows.resultColumns(w.number, at, w.result)))} ${writeConflict(owner)}`,
       () => {
         const params: Array<unknown> = []
         for (const w of chunk) Rows.pushResultColumns(params, w.number, at, w.result)
@@ -191,6 +231,7 @@ export const make = (sql: SqlClient.SqlClient) => {
         return params
       }
     )
+  }
 
   return { lookup, lookupRows, claim, charge, write }
 }

@@ -149,10 +149,14 @@ export const resultColumns = (number: string, at: number, r: ResultStore.StoredR
   ...resultFields(r)
 })
 
+/** The columns of `resultColumns`, in its order. */
+export const WRITE_COLUMNS: ReadonlyArray<string> = ["number", "added_at", ...RESULT_FIELDS]
+
 /** The values of `resultColumns`, in its order, appended to `params` (a statement's flat parameters). */
-export const pushResultColumns = (params: Array<unknown>, number: string, at: number, r: ResultStore.StoredResult): void => {
+export const pushResultColumns = (params: Array<unknown>, number: string, at: number, r: ResultStore.StoredResult): Array<unknown> => {
   params.push(number, at)
   for (const field of RESULT_FIELDS) params.push(r[field])
+  return params
 }
 
 /** An integer a driver hands back (number, bigint or numeric string). */
