@@ -107,7 +107,6 @@ export const isPlainE164 = (value: string): boolean => {
   return true
 }
 
-
 /**
  * The warning for an international number that libphonenumber reads as another number: it drops
  * a trunk prefix kept after the calling code (`+44 (0)20 7946 0958`, `+49 030…`, `+1 1 631…`),

@@ -54,9 +54,9 @@ export const SEMANTICS_CODES: ReadonlyArray<string> = ResultStore.StoredSemantic
 export const literalOf = (literals: ReadonlyArray<string>, value: unknown): unknown =>
   typeof value === "number" ? literals[value] : Array.isArray(value) ? value[0] : value
 
-const statuses: ReadonlySet<unknown> = new Set(ResultStore.StoredStatus.literals)
-const outcomes: ReadonlySet<unknown> = new Set(ResultStore.StoredOutcome.literals)
-const semantics: ReadonlySet<unknown> = new Set(ResultStore.StoredSemantics.literals)
+const statuses: ReadonlySet<unknown> = new Set(STATUS_CODES)
+const outcomes: ReadonlySet<unknown> = new Set(OUTCOME_CODES)
+const semantics: ReadonlySet<unknown> = new Set(SEMANTICS_CODES)
 const isInt = (u: unknown): u is number => typeof u === "number" && Number.isSafeInteger(u)
 const isText = (u: unknown): u is string | null => u === null || typeof u === "string"
 const flag = (u: unknown): boolean | undefined => (u === 1 || u === true ? true : u === 0 || u === false ? false : undefined)
