@@ -150,8 +150,9 @@ const pacingOf = (options: CheckStreamOptions): Pacing.Pacing => {
 
 /**
  * How the first inputs of their numbers in one group are answered: `resolve` sends them (the
- * check's own resolution, with its pacing and polling); a seam may answer some otherwise and send
- * only the rest. The result store uses it (`StoredCheck`).
+ * check's own resolution, with its pacing and polling); a seam may answer some otherwise (it sets
+ * their `answer`) and send only the rest, whose answers it returns. The result store uses it
+ * (`StoredCheck`).
  *
  * @internal
  */
@@ -189,8 +190,8 @@ export const checkWithSeam = <T, O, E, R, E2 = never, R2 = never>(
       return (seam === undefined ? resolve(firsts.map((p) => p.translation.input)) : seam(firsts, resolve)).pipe(
         Effect.map((answers) => {
           for (const p of firsts) {
-            p.answer = answers.get(p.translation.input) ?? { outcome: missingFromAnswer, semantics: fallback }
-            answersByKey.set(p.key, p.answer)
+            p.answer ??= answers.get(p.translation.input) ?? { outcome: missingFromAnswer, semantics: fallback }
+            answersByKey.setAt(p.key, p.answer, p.placed)
           }
           return group
         })
@@ -222,12 +223,22 @@ export const checkWithSeam = <T, O, E, R, E2 = never, R2 = never>(
  * Inputs as a stream of chunks of one batch. An array given whole would be one chunk (effect's
  * `fromIterable`): every input prepared before the first batch could leave (0.2–0.6 s at 100k
  * inputs), and all of them alive at once. Chunks of one batch let the first request go as soon
- * as its batch is ready.
+ * as its batch is ready. An array is sliced, not iterated: its iterator made an object per input.
  *
  * @internal
  */
-export const streamOf = <A, E, R>(inputs: Stream.Stream<A, E, R> | Iterable<A>, options: CheckStreamOptions): Stream.Stream<A, E, R> =>
-  Stream.isStream(inputs) ? inputs : Stream.fromIterable(inputs, { chunkSize: Math.max(1, options.batchSize ?? 500) })
+export const streamOf = <A, E, R>(inputs: Stream.Stream<A, E, R> | Iterable<A>, options: CheckStreamOptions): Stream.Stream<A, E, R> => {
+  if (Stream.isStream(inputs)) return inputs
+  const size = Math.max(1, options.batchSize ?? 500)
+  if (!Array.isArray(inputs)) return Stream.fromIterable(inputs, { chunkSize: size })
+  const array: ReadonlyArray<A> = inputs
+  // An iterable, not a generator: a stream may be run more than once.
+  return Stream.fromIterable({ [Symbol.iterator]: () => slices(array, size) }, { chunkSize: 1 }).pipe(Stream.flattenArray)
+}
+
+function* slices<A>(array: ReadonlyArray<A>, size: number): Generator<NonEmptyReadonlyArray<A>> {
+  for (let i = 0; i < array.length; i += size) yield array.slice(i, i + size) as unknown as NonEmptyReadonlyArray<A>
+}
 
 /**
  * Check any number of inputs as a `Stream` of results: exactly one per input, in input order.

@@ -176,21 +176,25 @@ const throughStore = <P, X, E, R>(
         const toSend: Array<string> = [...unstored]
         const inputOf = new Map<string, string>()
         const waiting: Array<Prepared<Cell<P>>> = []
-        for (const f of firsts) {
-          const input = f.translation.input
+        for (let i = 0; i < firsts.length; i++) {
+          const f = firsts[i]!
           const translated = f.translation.translated!
-          const fresh = plan.fresh.get(translated)
-          const later = plan.deferred.get(translated)
+          const fresh = plan.fresh[i]
           if (fresh !== undefined) {
-            answers.set(input, { outcome: StoreRules.outcomeOf(fresh), semantics: fresh.semantics })
+            // Answered here, not through the map the seam returns: most inputs of a list checked
+            // again are answered from the store.
+            f.answer = { outcome: StoreRules.outcomeOf(fresh), semantics: fresh.semantics }
             f.item.note = { _tag: "Stored", checkedAt: fresh.checked_at, age: StoreRules.ageOf(fresh, at) }
-          } else if (later !== undefined) {
+            continue
+          }
+          const later = plan.deferred.get(translated)
+          if (later !== undefined) {
             if (options.distinct !== true) deferred.set(translated, later)
-            answers.set(input, { outcome: deferredPlaceholder, semantics: later.previous?.semantics ?? "unknown" })
+            f.answer = { outcome: deferredPlaceholder, semantics: later.previous?.semantics ?? "unknown" }
             f.item.note = { _tag: "Deferred", ...later }
           } else if (plan.send.has(translated)) {
-            inputOf.set(translated, input)
-            toSend.push(input)
+            inputOf.set(translated, f.translation.input)
+            toSend.push(f.translation.input)
           } else waiting.push(f)
         }
         const sent = toSend.length === 0 ? new Map<string, Answer>() : yield* resolve(toSend).pipe(

@@ -108,4 +108,41 @@ describe("AnswerTable", () => {
     expect(table.has("+16315551001")).toBe(false)
     expect(table.has("+0")).toBe(false)
   })
+
+  it("an answer recorded where `see` placed its number (setAt) is found, also after the segment grew in between, and never lands on another number", () => {
+    const table = new AnswerTable()
+    const n = 200_000
+    // Answered 5,000 numbers after being seen: many segments grow in between, as they do while a
+    // bulk check's groups are in flight.
+    const lag = 5_000
+    const placed: Array<AnswerTable["lastPlaced"]> = []
+    const wrong: Array<string> = []
+    const answerOf = (i: number) =>
+      i % 4 === 0
+        ? { outcome: user(numberOf(i)), semantics: "legacy" as const }
+        : i % 4 === 1
+        ? { outcome: { _tag: "NotWhatsAppUser" as const, anomaly: true }, semantics: "repurposed" as const }
+        : i % 4 === 2
+        ? { outcome: { _tag: "WhatsAppUser" as const, waId: "999" as WaId }, semantics: "unknown" as const } // not its digits: kept whole
+        : undefined // stays pending
+    for (let i = 0; i < n + lag; i++) {
+      if (i < n) {
+        if (table.see(numberOf(i)) !== undefined || table.lastPlaced === undefined) wrong.push(`${numberOf(i)} not placed as new`)
+        placed.push(table.lastPlaced)
+      }
+      const j = i - lag
+      const answer = j >= 0 ? answerOf(j) : undefined
+      if (answer !== undefined) table.setAt(numberOf(j), answer, placed[j])
+    }
+    for (let i = 0; i < n; i++) {
+      const got = table.get(numberOf(i))
+      if (JSON.stringify(got) !== JSON.stringify(answerOf(i))) wrong.push(`${numberOf(i)}: ${JSON.stringify(got)}`)
+    }
+    expect(wrong.slice(0, 5)).toEqual([])
+    // A number seen again, or a key that is not E.164, leaves no place.
+    table.see(numberOf(0))
+    expect(table.lastPlaced).toBeUndefined()
+    table.see("raw:call me")
+    expect(table.lastPlaced).toBeUndefined()
+  })
 })

@@ -80,6 +80,18 @@ describe("bulk check: one result per input, in input order, each number sent onc
       expect(server.checkBodies().map((b) => b.contacts.length)).toEqual([...Array(10).fill(100), 50])
     }))
 
+  it.effect("a check of an array runs again from the start: the same results each time it is run", () =>
+    Effect.gen(function*() {
+      const inputs = Array.from({ length: 250 }, (_, i) => `+1631555${pad(i)}`)
+      const server = legacyServer()
+      const check = Check.checkStream(inputs, { batchSize: 100, rateLimit: false })
+      const first = yield* collect(server, check)
+      const second = yield* collect(server, check)
+      expect(first.map((r) => r.input)).toEqual(inputs)
+      expect(second).toEqual(first)
+      expect(server.checkBodies().map((b) => b.contacts.length)).toEqual([100, 100, 50, 100, 100, 50])
+    }))
+
   it.effect("at most `concurrency` requests are in flight", () =>
     Effect.gen(function*() {
       const inputs = Array.from({ length: 2_000 }, (_, i) => `+1631555${pad(i)}`)

@@ -12,6 +12,12 @@ import type { Outcome, WaId } from "../CheckResult.ts"
 import { missingFromAnswer, serverFailed, untrusted } from "../CheckResult.ts"
 import type { Semantics } from "../ApiVersion.ts"
 
+/** Where `AnswerTable.see` put a number: its segment, and its slot there with the segment's growth count. */
+export interface Placed {
+  readonly segment: Segment
+  readonly place: number
+}
+
 /** The answer for one distinct number. */
 export interface Answer {
   readonly outcome: Outcome
@@ -109,15 +115,22 @@ const markOf = (code: number, semantics: Semantics): number => 3 + (code - 2) * 
 const LOW_BITS = 26
 const LOW = 2 ** LOW_BITS
 const LOW_MASK = LOW - 1
+// A place is a slot's index with the segment's growth count above it: a segment's numbers share
+// their high bits and 3 bits of hash, so it holds at most 2^23 of them, in fewer than 2^24 slots.
+const SLOT_SPAN = 2 ** 24
 
 /**
- * One segment of the table: open addressing with linear probing, filled up to 3/4 and grown by a
- * quarter (a step holds old and new arrays, a small part of the table: small steps cost time, not
- * peak), so 60–75% full, at 4 bytes a slot.
+ * One segment of the table: open addressing with linear probing, filled up to 3/4 and grown by
+ * half (a step holds old and new arrays, a small part of the table), so 50–75% full, at 4 bytes a
+ * slot. Growing by a quarter kept it 60–75% full (5.7 bytes a number at 1M, against 6.3) but
+ * rehashed every number four times over a run instead of twice, and a growth between a number's
+ * `see` and its answer sends `setAt` back to a probe.
  */
-class Segment {
+export class Segment {
   slots = new Int32Array(64)
   size = 0
+  /** How many times it grew: a slot remembered across a growth is stale (`AnswerTable.setAt`). */
+  grown = 0
   /** The bits above the low 26 that every number of this segment shares. */
   readonly high: number
 
@@ -141,13 +154,15 @@ class Segment {
     return this.slots[this.slot(low, h)]! >>> LOW_BITS
   }
 
-  /** The mark of `low`, or 0 after inserting it with `mark` when absent (one probe). */
+  /**
+   * The mark of `low` when present (at least 1); when absent, inserts it with `mark` and answers
+   * minus one minus its slot's place (`placeOf`). One probe.
+   */
   seeOrPut(low: number, h: number, mark: number): number {
     const i = this.slot(low, h)
     const found = this.slots[i]! >>> LOW_BITS
     if (found !== 0) return found
-    this.insert(i, low, h, mark)
-    return 0
+    return -1 - this.insert(i, low, h, mark)
   }
 
   put(low: number, h: number, mark: number): void {
@@ -156,19 +171,29 @@ class Segment {
     else this.slots[i] = (mark << LOW_BITS) | low
   }
 
-  /** Insert `low` at its empty slot `i`, growing first when full. */
-  private insert(i: number, low: number, h: number, mark: number): void {
+  /** Insert `low` at its empty slot `i`, growing first when full; answers its place. */
+  private insert(i: number, low: number, h: number, mark: number): number {
     if ((this.size + 1) * 4 > this.slots.length * 3) {
       this.grow()
       i = this.slot(low, h)
     }
     this.slots[i] = (mark << LOW_BITS) | low
     this.size++
+    return this.grown * SLOT_SPAN + i
+  }
+
+  /** Write `value` at a place `insert` answered, unless the segment has grown since (`false`). */
+  putAt(place: number, value: number): boolean {
+    const i = place % SLOT_SPAN
+    if ((place - i) / SLOT_SPAN !== this.grown) return false
+    this.slots[i] = value
+    return true
   }
 
   private grow(): void {
     const old = this.slots
-    this.slots = new Int32Array(Math.ceil(old.length * 1.25))
+    this.grown++
+    this.slots = new Int32Array(Math.ceil(old.length * 1.5))
     // Every number of a segment shares its high bits, so the hash of its low bits with them is the hash.
     const high = this.high
     for (let i = 0; i < old.length; i++) {
@@ -182,8 +207,9 @@ class Segment {
 
 // Multiplicative hashing of the low and high parts of the number.
 const hash = (low: number, high: number): number => (Math.imul(low, 0x9e3779b1) ^ Math.imul(high, 0x85ebca6b)) >>> 0
-const lowOf = (k: number): number => k % LOW
-const highOf = (k: number): number => (k - (k % LOW)) / LOW
+// A division by a power of two is exact, where `%` of a double above 2^31 is a slow call.
+const highOf = (k: number): number => Math.floor(k / LOW)
+const lowOf = (k: number): number => k - highOf(k) * LOW
 const hashOf = (k: number): number => hash(lowOf(k), highOf(k))
 
 // A power of two: the hash's low bits pick the segment among those of the same high bits.
@@ -193,7 +219,7 @@ const SEGMENTS = 8
 const segmentId = (high: number, h: number): number => high * SEGMENTS + (h & (SEGMENTS - 1))
 
 /**
- * Distinct numbers seen by a bulk check, each pending or answered: about 5.5–7 bytes a distinct
+ * Distinct numbers seen by a bulk check, each pending or answered: about 5.3–8 bytes a distinct
  * number. A number of up to 15 digits is below 2^50: its high bits (above 26) and 3 bits of its
  * hash pick a segment, which keeps only the low 26 bits, with the mark, in 4 bytes (a float64 key
  * and a mark would be 9). A list's numbers spread over 8 segments per high value (a block of 67M
@@ -212,16 +238,33 @@ export class AnswerTable {
     return k < 0 ? this.other.has(key) : this.value(k) !== 0
   }
 
-  /** `SeenNumbers` for `Translation.markDuplicate`: a new key is remembered as pending. */
+  /**
+   * `SeenNumbers` for `Translation.markDuplicate`: a new key is remembered as pending, and where
+   * it went is `lastPlaced` until the next call.
+   */
   readonly see = (key: string): true | undefined => {
+    this.lastPlaced = undefined
     const k = numberOf(key)
     if (k < 0) {
       if (this.other.has(key)) return true
       this.other.set(key, PENDING)
       return undefined
     }
-    return this.segmentOf(k, true).seeOrPut(lowOf(k), hashOf(k), PENDING) === 0 ? undefined : true
+    const segment = this.segmentOf(k, true)
+    const found = segment.seeOrPut(lowOf(k), hashOf(k), PENDING)
+    if (found > 0) return true
+    this.lastPlaced = { segment, place: -1 - found }
+    return undefined
   }
+
+  /**
+   * Where the last `see` put a new E.164 number (else `undefined`): give it back to `setAt` when
+   * the answer comes. The answer's slot is then written without looking the number up again: by
+   * then other numbers have pushed it out of the processor's caches, and the probe waited on
+   * memory (the second probe of every number was a tenth of a run answered from the store, bench
+   * figure 22), where a write does not wait.
+   */
+  lastPlaced: Placed | undefined = undefined
 
   /** Remember `key` as sent and not answered yet. */
   markPending(key: string): void {
@@ -240,6 +283,15 @@ export class AnswerTable {
       return
     }
     this.put(k, markOf(code, answer.semantics))
+  }
+
+  /** `set`, where `placed` is what `lastPlaced` was after `key` was seen. */
+  setAt(key: string, answer: Answer, placed: Placed | undefined): void {
+    if (placed !== undefined) {
+      const code = codeOf(answer.outcome, key)
+      if (code !== undefined && placed.segment.putAt(placed.place, (markOf(code, answer.semantics) << LOW_BITS) | lowOf(numberOf(key)))) return
+    }
+    this.set(key, answer)
   }
 
   /** The answer for `key`, if it has one. */
