@@ -2,7 +2,7 @@
  * The bulk statements reuse their compiled text per shape: a later call of the same shape must
  * be exactly what its template compiles to, on both dialects (text and parameters).
  */
-import { Effect } from "effect"
+import { Effect, Schema } from "effect"
 import * as SqlClient from "effect/sql/SqlClient"
 import { describe, expect, it } from "vitest"
 import { ResultStore } from "@wa-contacts/core"
@@ -70,6 +70,55 @@ forEachBackend((backend) =>
           expect(failed).toBeInstanceOf(ResultStore.StoreError)
           expect(failed.operation).toBe("lookup")
         }
+      }).pipe(Effect.provide(freshLayer(backend))))))
+
+    it("a lookup reads every kind of stored row exactly as the schema reads the row itself", () =>
+      Effect.runPromise(Effect.scoped(Effect.gen(function*() {
+        const sql = yield* SqlClient.SqlClient
+        const store = yield* ResultStore.ResultStore
+        // Every literal, flag and wa_id form, with odd versions, details and times.
+        const versions = [null, "2.53.2", "", "v".repeat(99), "2.5€", "a;b"]
+        const times = [0, 1_700_000_000_123, 9_999_999_999_999, 10_000_000_000_000]
+        const kinds: Array<ResultStore.StoredResult> = []
+        let k = 0
+        for (const status of ["valid", "invalid", "failed"] as const) {
+          for (const outcome of ["WhatsAppUser", "NotWhatsAppUser", "Checked", "Failed"] as const) {
+            for (const semantics of ["legacy", "repurposed", "unknown"] as const) {
+              for (const flags of [0, 1, 2, 3]) {
+                k++
+                kinds.push({
+                  status, outcome, semantics,
+                  wa_id: k % 3 === 0 ? null : k % 3 === 1 ? "digits" : "4470000",
+                  wa_id_trusted: (flags & 1) === 1,
+                  anomaly: (flags & 2) === 2,
+                  server_version: versions[k % versions.length]!,
+                  detail: k % 5 === 0 ? "the server's check failed" : null,
+                  checked_at: times[k % times.length]!
+                })
+              }
+            }
+          }
+        }
+        const list = numbers(0, kinds.length)
+        yield* store.write({
+          owner: "a",
+          results: kinds.map((r, i) => ({ number: list[i]!, result: { ...r, wa_id: r.wa_id === "digits" ? list[i]!.slice(1) : r.wa_id } })),
+          release: [],
+          at: 5
+        })
+        // Never checked, and added at a late time.
+        const [unchecked, late] = numbers(kinds.length, 2) as unknown as readonly [string, string]
+        yield* store.claim({ numbers: [unchecked, late], owner: "b", now: 7, until: 8 })
+        yield* sql`UPDATE wa_numbers SET added_at = ${10_000_000_000_001} WHERE number = ${late}`
+        const all = [...list, unchecked, late]
+        const rows = yield* sql<Record<string, unknown>>`SELECT * FROM wa_numbers`
+        const expected = new Map(rows.map((row) => {
+          const stored = ResultStore.fromRow(Schema.decodeUnknownSync(ResultStore.StoredNumberRow)(row))
+          return [stored.number, stored] as const
+        }))
+        const found = yield* store.lookup(all)
+        expect(found.size).toBe(all.length)
+        for (const number of all) expect(found.get(number)).toEqual(expected.get(number))
       }).pipe(Effect.provide(freshLayer(backend))))))
 
     it("more shapes than are kept: each is still what its template compiles to", () =>
