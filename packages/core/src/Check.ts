@@ -156,23 +156,23 @@ const pacingOf = (options: CheckStreamOptions): Pacing.Pacing => {
  *
  * @internal
  */
-export type GroupSeam<T, E2, R2> = (
-  firsts: ReadonlyArray<Prepared<T>>,
+export type GroupSeam<T, E2, R2, N = never> = (
+  firsts: ReadonlyArray<Prepared<T, N>>,
   resolve: (inputs: ReadonlyArray<string>) => Effect.Effect<Map<string, Answer>, ContactsError, Transport>
 ) => Effect.Effect<Map<string, Answer>, ContactsError | E2, Transport | R2>
 
 /**
- * The bulk check over any item type: `inputOf` reads the input, `output` pairs the result; an
- * optional `seam` wraps the resolution of each group.
+ * The bulk check over any item type: `inputOf` reads the input, `output` pairs the result (with
+ * what the seam noted on the input); an optional `seam` wraps the resolution of each group.
  *
  * @internal
  */
-export const checkWithSeam = <T, O, E, R, E2 = never, R2 = never>(
+export const checkWithSeam = <T, O, E, R, E2 = never, R2 = never, N = never>(
   source: Stream.Stream<T, E, R>,
   inputOf: (item: T) => string,
-  output: ((result: CheckResult, item: T) => O) | undefined,
+  output: ((result: CheckResult, item: T, note: N | undefined) => O) | undefined,
   options: CheckStreamOptions,
-  seam?: GroupSeam<T, E2, R2>
+  seam?: GroupSeam<T, E2, R2, N>
 ): Stream.Stream<O, ContactsError | E | E2, Transport | R | R2> =>
   Stream.unwrap(Effect.gen(function*() {
     const config = yield* ContactsConfig
@@ -183,7 +183,7 @@ export const checkWithSeam = <T, O, E, R, E2 = never, R2 = never>(
     const resolveOptions = { ...options, blocking: options.blocking ?? "wait" }
     const batchesInProgress = options.batchesInProgress ?? (options.concurrency === undefined ? 48 : options.concurrency * 8)
 
-    const resolveGroup = (group: ReadonlyArray<Prepared<T>>) => {
+    const resolveGroup = (group: ReadonlyArray<Prepared<T, N>>) => {
       const firsts = group.filter((p) => p.first)
       if (firsts.length === 0) return Effect.succeed(group)
       const resolve = (inputs: ReadonlyArray<string>) => resolveInputs(inputs, resolveOptions, config, pacing)
@@ -198,17 +198,17 @@ export const checkWithSeam = <T, O, E, R, E2 = never, R2 = never>(
       )
     }
     // A group's results, one per input: never empty, since `grouped` emits none empty.
-    const emit = (group: ReadonlyArray<Prepared<T>>): Effect.Effect<NonEmptyReadonlyArray<O>> => {
+    const emit = (group: ReadonlyArray<Prepared<T, N>>): Effect.Effect<NonEmptyReadonlyArray<O>> => {
       // After the ordered mapEffect every earlier group is answered, so duplicates of earlier
       // numbers find their answer here.
       const results = group.map((p) => toResult(p, p.answer ?? answersByKey.get(p.key), fallback))
       // Without `output` the items are the inputs and the results go out as they are (O = CheckResult).
-      const out = output === undefined ? (results as unknown as ReadonlyArray<O>) : results.map((result, i) => output(result, group[i]!.item))
+      const out = output === undefined ? (results as unknown as ReadonlyArray<O>) : results.map((result, i) => output(result, group[i]!.item, group[i]!.note))
       return Effect.as(counted(options.stats, results), out as NonEmptyReadonlyArray<O>)
     }
 
     return source.pipe(
-      Stream.map((item) => prepare(translator, answersByKey, inputOf(item), item)),
+      Stream.map((item) => prepare<T, N>(translator, answersByKey, inputOf(item), item)),
       Stream.grouped(Math.max(1, options.batchSize ?? 500)),
       Stream.mapEffect(resolveGroup, { concurrency: Math.max(1, batchesInProgress) }),
       Stream.mapEffect(emit),

@@ -99,17 +99,13 @@ export const emptyCounts = (): StoreRunCounts => ({ stored: 0, checked: 0, defer
 // What the check's memory holds for a deferred number; the output turns it into a `Deferred`.
 const deferredPlaceholder: Outcome = { _tag: "Failed", cause: "missing", detail: "deferred by the check budget" }
 
-/** One input as it flows through the check: where its answer came from is noted on the way. */
-interface Cell<P> {
-  readonly input: string
-  readonly payload: P
-  note: Provenance | { readonly _tag: "Deferred"; readonly reason: string; readonly previous: StoredResult | null } | undefined
-}
+/** Where the answer of an input came from, as the seam notes it on the input on the way. */
+type Note = Provenance | { readonly _tag: "Deferred"; readonly reason: string; readonly previous: StoredResult | null }
 
 // `result` is the check's own, made for this input alone: the provenance is added to it in place
 // (a copy per input was a tenth of what a run answered from the store allocated).
-const toOutput = <P>(result: CheckResult, cell: Cell<P>, deferred: ReadonlyMap<string, { readonly reason: string; readonly previous: StoredResult | null }>): StoredCheckResult => {
-  const note = cell.note ?? (result.translated !== undefined && deferred.has(result.translated)
+const toOutput = (result: CheckResult, noted: Note | undefined, deferred: ReadonlyMap<string, { readonly reason: string; readonly previous: StoredResult | null }>): StoredCheckResult => {
+  const note = noted ?? (result.translated !== undefined && deferred.has(result.translated)
     ? { _tag: "Deferred" as const, ...deferred.get(result.translated)! }
     : result.translated === undefined || (result._tag === "Failed" && result.cause === "rejected")
     ? { _tag: "NotStored" as const }
@@ -134,20 +130,23 @@ export const checkPairedThroughStore = <P, E = never, R = never>(
   counts: StoreRunCounts = emptyCounts()
 ): Stream.Stream<readonly [StoredCheckResult, P], ContactsError | StoreError | E, Transport | ResultStore | R> =>
   throughStore(
-    inputs.pipe(Stream.map(([input, payload]): Cell<P> => ({ input, payload, note: undefined }))),
-    (out, cell) => [out, cell.payload] as const,
+    inputs,
+    ([input]) => input,
+    (out, [, payload]) => [out, payload] as const,
     (pair) => pair[0],
     options,
     counts
   )
 
 /**
- * The check through the store of `cells`, each emitted as `emitted` makes it (`resultOf` reads
- * the result back): a result alone or paired, without a tuple in and out for every input.
+ * The check through the store of `items` (`inputOf` reads the input), each emitted as `emitted`
+ * makes it (`resultOf` reads the result back): a result alone or paired, without a tuple in and
+ * out for every input.
  */
-const throughStore = <P, X, E, R>(
-  cells: Stream.Stream<Cell<P>, E, R>,
-  emitted: (out: StoredCheckResult, cell: Cell<P>) => X,
+const throughStore = <T, X, E, R>(
+  items: Stream.Stream<T, E, R>,
+  inputOf: (item: T) => string,
+  emitted: (out: StoredCheckResult, item: T) => X,
   resultOf: (x: X) => StoredCheckResult,
   options: StoredCheckOptions & Internal,
   counts: StoreRunCounts
@@ -165,7 +164,7 @@ const throughStore = <P, X, E, R>(
      * checking (to be planned again once this round has released its own claims).
      */
     const round = (
-      firsts: ReadonlyArray<Prepared<Cell<P>>>,
+      firsts: ReadonlyArray<Prepared<T, Note>>,
       unstored: ReadonlyArray<string>,
       resolve: (inputs: ReadonlyArray<string>) => Effect.Effect<Map<string, Answer>, ContactsError, Transport>,
       answers: Map<string, Answer>
@@ -175,7 +174,7 @@ const throughStore = <P, X, E, R>(
         const at = yield* Effect.clockWith((c) => c.currentTimeMillis)
         const toSend: Array<string> = [...unstored]
         const inputOf = new Map<string, string>()
-        const waiting: Array<Prepared<Cell<P>>> = []
+        const waiting: Array<Prepared<T, Note>> = []
         for (let i = 0; i < firsts.length; i++) {
           const f = firsts[i]!
           const translated = f.translation.translated!
@@ -184,14 +183,14 @@ const throughStore = <P, X, E, R>(
             // Answered here, not through the map the seam returns: most inputs of a list checked
             // again are answered from the store.
             f.answer = { outcome: StoreRules.outcomeOf(fresh), semantics: fresh.semantics }
-            f.item.note = { _tag: "Stored", checkedAt: fresh.checked_at, age: StoreRules.ageOf(fresh, at) }
+            f.note = { _tag: "Stored", checkedAt: fresh.checked_at, age: StoreRules.ageOf(fresh, at) }
             continue
           }
           const later = plan.deferred.get(translated)
           if (later !== undefined) {
             if (options.distinct !== true) deferred.set(translated, later)
             f.answer = { outcome: deferredPlaceholder, semantics: later.previous?.semantics ?? "unknown" }
-            f.item.note = { _tag: "Deferred", ...later }
+            f.note = { _tag: "Deferred", ...later }
           } else if (plan.send.has(translated)) {
             inputOf.set(translated, f.translation.input)
             toSend.push(f.translation.input)
@@ -206,7 +205,7 @@ const throughStore = <P, X, E, R>(
           const translated = f.translation.translated!
           if (plan.send.has(translated)) {
             const change = changes.get(translated)
-            f.item.note = {
+            f.note = {
               _tag: "Checked",
               change,
               previous: plan.send.get(translated) ?? null,
@@ -219,16 +218,16 @@ const throughStore = <P, X, E, R>(
         return { waiting, wait: Math.max(1, lapse - at) }
       })
 
-    const seam: GroupSeam<Cell<P>, StoreError, never> = (firsts, resolve) =>
+    const seam: GroupSeam<T, StoreError, never, Note> = (firsts, resolve) =>
       Effect.gen(function*() {
         const answers = new Map<string, Answer>()
         const unstored: Array<string> = []
-        let storable: ReadonlyArray<Prepared<Cell<P>>> = []
+        let storable: ReadonlyArray<Prepared<T, Note>> = []
         for (const f of firsts) {
           if (f.translation.translated === undefined || f.rejected !== undefined) {
-            f.item.note = { _tag: "NotStored" }
+            f.note = { _tag: "NotStored" }
             unstored.push(f.translation.input)
-          } else (storable as Array<Prepared<Cell<P>>>).push(f)
+          } else (storable as Array<Prepared<T, Note>>).push(f)
         }
         // Numbers another run is checking are planned again, after a pause, until that run has
         // written them (they are then fresh) or its claim has lapsed (they are then ours to check).
@@ -246,8 +245,8 @@ const throughStore = <P, X, E, R>(
         return answers
       })
 
-    const output = (result: CheckResult, cell: Cell<P>) => {
-      const out = toOutput(result, cell, deferred)
+    const output = (result: CheckResult, item: T, note: Note | undefined) => {
+      const out = toOutput(result, note, deferred)
       if (out._tag === "Deferred") counts.deferred++
       else if (out.store._tag === "Stored") counts.stored++
       else if (out.store._tag === "Checked") {
@@ -255,7 +254,7 @@ const throughStore = <P, X, E, R>(
         if (out.store.change !== undefined && out.store.change !== "new" && out.store.change !== "unchanged") counts.changed++
       }
       counts.sent = gate.sent()
-      return emitted(out, cell)
+      return emitted(out, item)
     }
     // The check counts a deferred input's placeholder as failed: count it as what it is (not
     // sent); and a run answered only from the store reads with the stored semantics.
@@ -282,7 +281,7 @@ const throughStore = <P, X, E, R>(
     const own = options.beforeResend
     const beforeResend = (pending: ReadonlyArray<string>) =>
       own === undefined ? gate.allowResend(pending.length) : Effect.flatMap(own(pending), (n) => gate.allowResend(Math.min(n, pending.length)))
-    return checkWithSeam(cells, (cell) => cell.input, output, { ...options, beforeResend }, seam).pipe(
+    return checkWithSeam(items, inputOf, output, { ...options, beforeResend }, seam).pipe(
       Stream.mapArrayEffect(recount),
       Stream.updateService(Transport, gate.meter),
       Stream.ensuring(gate.settle.pipe(Effect.ignore))
@@ -296,7 +295,8 @@ export const checkThroughStore = <E = never, R = never>(
   counts: StoreRunCounts = emptyCounts()
 ): Stream.Stream<StoredCheckResult, ContactsError | StoreError | E, Transport | ResultStore | R> =>
   throughStore(
-    streamOf(inputs, options).pipe(Stream.map((input): Cell<undefined> => ({ input, payload: undefined, note: undefined }))),
+    streamOf(inputs, options),
+    (input) => input,
     (out) => out,
     (out) => out,
     options,

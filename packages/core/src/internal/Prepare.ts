@@ -10,8 +10,11 @@ import { markDuplicate, type TranslatedNumber, type Translation, type Translator
 import type { Semantics } from "../ApiVersion.ts"
 import type { Answer, AnswerTable, Placed } from "./AnswerTable.ts"
 
-/** One input of a bulk check, prepared: translated, linted, and whether it is the first of its number. */
-export interface Prepared<T> {
+/**
+ * One input of a bulk check, prepared: translated, linted, and whether it is the first of its
+ * number. `N` is what a seam of the check notes on it (see `Check.GroupSeam`).
+ */
+export interface Prepared<T, N = unknown> {
   readonly item: T
   readonly translation: Translation
   readonly key: string
@@ -25,15 +28,17 @@ export interface Prepared<T> {
   answer: Answer | undefined
   /** Where the table put a first input's number, to record its answer there (`AnswerTable.setAt`). */
   readonly placed: Placed | undefined
+  /** What a seam noted on this input on the way (the result store: where its answer came from). */
+  note: N | undefined
 }
 
-export const prepare = <T>(translator: Translator, seen: AnswerTable, input: string, item: T): Prepared<T> => {
+export const prepare = <T, N>(translator: Translator, seen: AnswerTable, input: string, item: T): Prepared<T, N> => {
   const rejected = phoneProblem(input)
   if (rejected !== undefined) {
-    return { item, translation: { input, translated: undefined, valid: false, warnings: [] }, key: "", first: false, rejected, answer: undefined, placed: undefined }
+    return { item, translation: { input, translated: undefined, valid: false, warnings: [] }, key: "", first: false, rejected, answer: undefined, placed: undefined, note: undefined }
   }
   const { translation, key, first } = markDuplicate(translator.translate(input), seen)
-  return { item, translation, key, first, rejected: undefined, answer: undefined, placed: first ? seen.lastPlaced : undefined }
+  return { item, translation, key, first, rejected: undefined, answer: undefined, placed: first ? seen.lastPlaced : undefined, note: undefined }
 }
 
 export const toResult = (p: Prepared<unknown>, answer: Answer | undefined, fallback: Semantics): CheckResult => {
