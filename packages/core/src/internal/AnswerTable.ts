@@ -115,8 +115,10 @@ const markOf = (code: number, semantics: Semantics): number => 3 + (code - 2) * 
 const LOW_BITS = 26
 const LOW = 2 ** LOW_BITS
 const LOW_MASK = LOW - 1
-// A place is a slot's index with the segment's growth count above it: a segment's numbers share
-// their high bits and 3 bits of hash, so it holds at most 2^23 of them, in fewer than 2^24 slots.
+// A place is a slot's index with the segment's growth count above it. A segment's numbers share
+// their high bits and the low 3 bits of the hash, which the low bits of the number decide alone
+// (an odd multiplier keeps them a bijection): at most 2^23 numbers, grown at 3/4 full by half,
+// so fewer than 2^24 slots.
 const SLOT_SPAN = 2 ** 24
 
 /**
@@ -156,7 +158,7 @@ export class Segment {
 
   /**
    * The mark of `low` when present (at least 1); when absent, inserts it with `mark` and answers
-   * minus one minus its slot's place (`placeOf`). One probe.
+   * minus one minus the place `insert` gave it (for `putAt`). One probe.
    */
   seeOrPut(low: number, h: number, mark: number): number {
     const i = this.slot(low, h)
