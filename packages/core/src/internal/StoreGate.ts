@@ -256,8 +256,9 @@ export const make = (options: StoreCheckOptions) =>
           const at = yield* now
           for (const i of candidates) {
             const n = numbers[i]!
+            // Found only if held: the lookup asked for the held numbers alone.
             const row = heldKnown.get(n)
-            if (row !== undefined && others.has(n) && StoreRules.isFresh(row.result, at, maxAge, forceCheck)) {
+            if (row !== undefined && StoreRules.isFresh(row.result, at, maxAge, forceCheck)) {
               fresh[i] = row.result
               freshCount++
               others.delete(n)
